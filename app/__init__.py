@@ -1,0 +1,1 @@
+"""Composition root: settings, the ASGI app, authentication and the command line."""

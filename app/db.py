@@ -1,0 +1,33 @@
+"""Database start-up: connect, apply migrations, close."""
+
+from __future__ import annotations
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate
+
+from app.settings import tortoise_config
+
+
+async def apply_migrations(database_url: str) -> None:
+    """Bring the database to the latest migration (idempotent)."""
+    await migrate(config=tortoise_config(database_url))
+    await Tortoise.close_connections()
+
+
+async def connect(database_url: str) -> None:
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+
+
+async def start(database_url: str, *, create_database: bool = False) -> None:
+    """Migrate and connect: what the server, the CLI and the tests all do first."""
+    if create_database:
+        await Tortoise.init(
+            config=tortoise_config(database_url), _create_db=True, _enable_global_fallback=True
+        )
+        await Tortoise.close_connections()
+    await apply_migrations(database_url)
+    await connect(database_url)
+
+
+async def close() -> None:
+    await Tortoise.close_connections()

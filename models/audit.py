@@ -1,0 +1,26 @@
+"""The audit trail: who changed what, when, with the state before and after."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from models.base import TimestampedModel
+from models.enums import Role
+
+
+class AuditEvent(TimestampedModel):
+    exam = fields.ForeignKeyField(
+        "models.Exam", related_name="audit_events", null=True, on_delete=fields.CASCADE
+    )
+    actor = fields.ForeignKeyField(
+        "models.Person", related_name="audit_events", null=True, on_delete=fields.RESTRICT
+    )
+    actor_role = fields.CharEnumField(Role, max_length=20, null=True)
+    action = fields.CharField(max_length=64)
+    entity = fields.CharField(max_length=32)
+    entity_id = fields.IntField(null=True)
+    before = fields.JSONField(null=True)
+    after = fields.JSONField(null=True)
+
+    class Meta:
+        table = "audit_event"

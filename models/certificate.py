@@ -1,0 +1,49 @@
+"""Certificates (kutsetunnistused) in the public register."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint
+
+from models.base import TimestampedModel
+from models.enums import CertificateKind, sql_in
+
+
+class Certificate(TimestampedModel):
+    register_number = fields.IntField(unique=True)
+    kind = fields.CharEnumField(CertificateKind, max_length=24)
+    person = fields.ForeignKeyField(
+        "models.Person", related_name="certificates", on_delete=fields.RESTRICT
+    )
+    standard = fields.ForeignKeyField(
+        "models.Standard", related_name="certificates", on_delete=fields.RESTRICT
+    )
+    partial_qualification = fields.ForeignKeyField(
+        "models.PartialQualification", related_name="certificates", null=True,
+        on_delete=fields.RESTRICT,
+    )
+    specialisation = fields.ForeignKeyField(
+        "models.Specialisation", related_name="certificates", null=True, on_delete=fields.RESTRICT
+    )
+    awarding_body = fields.ForeignKeyField(
+        "models.Organisation", related_name="certificates", on_delete=fields.RESTRICT
+    )
+    protocol = fields.ForeignKeyField(
+        "models.Protocol", related_name="certificates", null=True, on_delete=fields.RESTRICT
+    )
+    ekr_level = fields.IntField()
+    valid_from = fields.DateField()
+    valid_until = fields.DateField(null=True)
+    on_school_leaving_document = fields.BooleanField(default=False)
+    issued_at = fields.DatetimeField()
+
+    class Meta:
+        table = "certificate"
+        constraints = (
+            CheckConstraint(check=sql_in("kind", CertificateKind), name="certificate_kind_chk"),
+            CheckConstraint(
+                check="kind <> 'PARTIAL_CERTIFICATE' OR partial_qualification_id IS NOT NULL",
+                name="certificate_partial_chk",
+            ),
+            CheckConstraint(check="register_number > 0", name="certificate_number_chk"),
+        )

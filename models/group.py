@@ -1,0 +1,49 @@
+"""Exam groups (grupid) and their assessment committees (hindamiskomisjonid)."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+
+from models.base import TimestampedModel, VersionedModel
+from models.enums import CommitteeRole, sql_in
+
+# A group's limit is capped so that its participant list stays a bounded, plain list.
+MAX_GROUP_LIMIT = 200
+
+
+class ExamGroup(VersionedModel):
+    exam = fields.ForeignKeyField("models.Exam", related_name="groups", on_delete=fields.CASCADE)
+    name = fields.CharField(max_length=255)
+    limit = fields.IntField()
+    language = fields.CharField(max_length=2, default="et")
+    date = fields.DateField(null=True)
+    time = fields.TimeField(null=True)
+    place = fields.CharField(max_length=255, null=True)
+    room = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        table = "exam_group"
+        constraints = (
+            UniqueConstraint(fields=("exam_id", "name"), name="exam_group_name_uniq"),
+            CheckConstraint(
+                check=f'"limit" BETWEEN 1 AND {MAX_GROUP_LIMIT}', name="exam_group_limit_chk"
+            ),
+        )
+
+
+class CommitteeMember(TimestampedModel):
+    group = fields.ForeignKeyField(
+        "models.ExamGroup", related_name="committee_members", on_delete=fields.CASCADE
+    )
+    person = fields.ForeignKeyField(
+        "models.Person", related_name="committee_memberships", on_delete=fields.RESTRICT
+    )
+    role = fields.CharEnumField(CommitteeRole, max_length=16)
+
+    class Meta:
+        table = "committee_member"
+        constraints = (
+            UniqueConstraint(fields=("group_id", "person_id"), name="committee_member_uniq"),
+            CheckConstraint(check=sql_in("role", CommitteeRole), name="committee_member_role_chk"),
+        )

@@ -1,0 +1,88 @@
+"""Assessment and commission protocols, their signatures and numbering."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+
+from models.base import TimestampedModel, VersionedModel
+from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod, sql_in
+
+
+class Protocol(VersionedModel):
+    exam = fields.ForeignKeyField("models.Exam", related_name="protocols", on_delete=fields.RESTRICT)
+    # Assessment protocols belong to one group; the commission protocol to the whole exam.
+    group = fields.ForeignKeyField(
+        "models.ExamGroup", related_name="protocols", null=True, on_delete=fields.RESTRICT
+    )
+    kind = fields.CharEnumField(ProtocolKind, max_length=16)
+    number = fields.CharField(max_length=64, null=True, unique=True)
+    date = fields.DateField()
+    status = fields.CharEnumField(ProtocolStatus, max_length=16, default=ProtocolStatus.DRAFT)
+    document_sha256 = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        table = "protocol"
+        constraints = (
+            CheckConstraint(check=sql_in("kind", ProtocolKind), name="protocol_kind_chk"),
+            CheckConstraint(check=sql_in("status", ProtocolStatus), name="protocol_status_chk"),
+            CheckConstraint(
+                check="(kind = 'ASSESSMENT' AND group_id IS NOT NULL) OR "
+                "(kind = 'COMMISSION' AND group_id IS NULL AND number IS NOT NULL)",
+                name="protocol_kind_shape_chk",
+            ),
+        )
+
+
+class ProtocolDocument(TimestampedModel):
+    """The PDF bytes, kept apart so that listing protocols never loads documents."""
+
+    protocol = fields.OneToOneField(
+        "models.Protocol", related_name="document", on_delete=fields.CASCADE
+    )
+    content = fields.BinaryField()
+    signed = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "protocol_document"
+
+
+class ProtocolNumberSequence(TimestampedModel):
+    """The last commission protocol number per awarding body and year: gapless by design."""
+
+    awarding_body = fields.ForeignKeyField(
+        "models.Organisation", related_name="protocol_sequences", on_delete=fields.RESTRICT
+    )
+    year = fields.IntField()
+    last_number = fields.IntField(default=0)
+
+    class Meta:
+        table = "protocol_number_sequence"
+        constraints = (
+            UniqueConstraint(
+                fields=("awarding_body_id", "year"), name="protocol_number_sequence_uniq"
+            ),
+            CheckConstraint(check="last_number >= 0", name="protocol_number_sequence_chk"),
+        )
+
+
+class Signature(TimestampedModel):
+    protocol = fields.ForeignKeyField(
+        "models.Protocol", related_name="signatures", on_delete=fields.CASCADE
+    )
+    signer = fields.ForeignKeyField(
+        "models.Person", related_name="signatures", on_delete=fields.RESTRICT
+    )
+    signer_role = fields.CharField(max_length=32)
+    method = fields.CharEnumField(SignatureMethod, max_length=16)
+    signed_at = fields.DatetimeField()
+    timestamp_at = fields.DatetimeField(null=True)
+    certificate_subject = fields.CharField(max_length=512)
+    certificate_serial = fields.CharField(max_length=128)
+
+    class Meta:
+        table = "signature"
+        constraints = (
+            UniqueConstraint(fields=("protocol_id", "signer_id"), name="signature_uniq"),
+            CheckConstraint(check=sql_in("method", SignatureMethod), name="signature_method_chk"),
+        )

@@ -1,0 +1,38 @@
+"""EHIS students: a person's enrolment on a curriculum."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+
+from models.base import TimestampedModel
+from models.enums import FundingCode, sql_in
+
+
+class Student(TimestampedModel):
+    person = fields.ForeignKeyField(
+        "models.Person", related_name="enrolments", on_delete=fields.RESTRICT
+    )
+    curriculum = fields.ForeignKeyField(
+        "models.Curriculum", related_name="students", on_delete=fields.RESTRICT
+    )
+    # The standard the student studied under (matters once that standard has expired).
+    standard = fields.ForeignKeyField(
+        "models.Standard", related_name="students", null=True, on_delete=fields.RESTRICT
+    )
+    course = fields.IntField()
+    funding_code = fields.CharEnumField(FundingCode, max_length=1)
+    special_needs = fields.BooleanField(default=False)
+    started_on = fields.DateField()
+    # Nominal end of studies; an over-time student may sit the exam up to a year after it.
+    ends_on = fields.DateField()
+    studies_ended_on = fields.DateField(null=True)
+
+    class Meta:
+        table = "student"
+        constraints = (
+            UniqueConstraint(fields=("person_id", "curriculum_id"), name="student_uniq"),
+            CheckConstraint(check="course BETWEEN 1 AND 10", name="student_course_chk"),
+            CheckConstraint(check=sql_in("funding_code", FundingCode), name="student_funding_chk"),
+            CheckConstraint(check="ends_on >= started_on", name="student_dates_chk"),
+        )

@@ -1,0 +1,77 @@
+"""Test database: PostgreSQL or SQLite, chosen by EH_TEST_DATABASE, migrated once per session.
+
+EH_TEST_DATABASE=sqlite (default) uses a temporary file; EH_TEST_DATABASE=postgres creates a
+throw-away database on EH_TEST_POSTGRES (default postgres://postgres@127.0.0.1:5432) and drops
+it at the end. Every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from tortoise import Tortoise, connections
+
+from app import db
+
+BACKEND = os.environ.get("EH_TEST_DATABASE", "sqlite")
+POSTGRES_SERVER = os.environ.get("EH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: run with EH_TEST_DATABASE=postgres")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    if BACKEND == "postgres":
+        name = f"eh_test_{uuid.uuid4().hex[:12]}"
+        admin = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        url = f"{POSTGRES_SERVER}/{name}"
+        try:
+            await db.start(url)
+            yield url
+        finally:
+            await db.close()
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.close()
+    else:
+        path: Path = tmp_path_factory.mktemp("db") / "test.sqlite3"
+        url = f"sqlite://{path}"
+        await db.start(url)
+        try:
+            yield url
+        finally:
+            await db.close()
+
+
+async def _empty_all_tables() -> None:
+    conn = connections.get("default")
+    tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
+    if BACKEND == "postgres":
+        await conn.execute_script(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+        )
+    else:
+        script = "PRAGMA foreign_keys = OFF;\n"
+        script += "".join(f'DELETE FROM "{t}";\n' for t in tables)
+        script += "DELETE FROM sqlite_sequence;\nPRAGMA foreign_keys = ON;"
+        await conn.execute_script(script)
+
+
+@pytest.fixture
+async def empty_db(database_url: str) -> AsyncIterator[str]:
+    """A migrated database with no rows; emptied again after the test."""
+    await _empty_all_tables()
+    yield database_url
+    await _empty_all_tables()
