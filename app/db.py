@@ -31,3 +31,12 @@ async def start(database_url: str, *, create_database: bool = False) -> None:
 
 async def close() -> None:
     await Tortoise.close_connections()
+
+
+def ensure_sqlite_directory(database_url: str) -> None:
+    """SQLite creates the file but not its folder."""
+    from pathlib import Path
+
+    path = database_url.removeprefix("sqlite://")
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)

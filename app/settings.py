@@ -85,7 +85,9 @@ class Settings:
     def from_env(cls) -> Settings:
         url = os.environ.get("DATABASE_URL") or default_database_url()
         if not url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
-            raise SettingsError("DATABASE_URL must start with sqlite://, postgres:// or postgresql://")
+            raise SettingsError(
+                "DATABASE_URL must start with sqlite://, postgres:// or postgresql://"
+            )
         algorithm = os.environ.get("EH_JWT_ALGORITHM", "ES256")
         if algorithm not in {"ES256", "RS256"}:
             raise SettingsError("EH_JWT_ALGORITHM must be ES256 or RS256")

@@ -19,7 +19,9 @@ class Certificate(TimestampedModel):
         "models.Standard", related_name="certificates", on_delete=fields.RESTRICT
     )
     partial_qualification = fields.ForeignKeyField(
-        "models.PartialQualification", related_name="certificates", null=True,
+        "models.PartialQualification",
+        related_name="certificates",
+        null=True,
         on_delete=fields.RESTRICT,
     )
     specialisation = fields.ForeignKeyField(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
-from models.base import TimestampedModel, VersionedModel
+from models.base import LocalTimeField, TimestampedModel, VersionedModel
 from models.enums import CommitteeRole, sql_in
 
 # A group's limit is capped so that its participant list stays a bounded, plain list.
@@ -18,7 +18,7 @@ class ExamGroup(VersionedModel):
     limit = fields.IntField()
     language = fields.CharField(max_length=2, default="et")
     date = fields.DateField(null=True)
-    time = fields.TimeField(null=True)
+    time = LocalTimeField(null=True)
     place = fields.CharField(max_length=255, null=True)
     room = fields.CharField(max_length=64, null=True)
 

@@ -34,7 +34,9 @@ class Participant(VersionedModel):
     # The commission's decision.
     awarded = fields.BooleanField(null=True)
     partial_qualification = fields.ForeignKeyField(
-        "models.PartialQualification", related_name="participants", null=True,
+        "models.PartialQualification",
+        related_name="participants",
+        null=True,
         on_delete=fields.RESTRICT,
     )
     specialisation = fields.ForeignKeyField(
@@ -56,12 +58,11 @@ class Participant(VersionedModel):
             ),
             # Work-world applicants are never graduates and never state funded (seed 001).
             CheckConstraint(
-                check="kind <> 'WORK_WORLD_APPLICANT' OR (student_id IS NULL AND funding_code IS NULL)",
+                check="kind <> 'WORK_WORLD_APPLICANT' "
+                "OR (student_id IS NULL AND funding_code IS NULL)",
                 name="participant_work_world_chk",
             ),
-            CheckConstraint(
-                check="score IS NULL OR score >= 0", name="participant_score_chk"
-            ),
+            CheckConstraint(check="score IS NULL OR score >= 0", name="participant_score_chk"),
             CheckConstraint(
                 check="result <> 'ABSENT' OR score IS NULL", name="participant_absent_chk"
             ),

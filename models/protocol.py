@@ -10,7 +10,9 @@ from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod, sql_in
 
 
 class Protocol(VersionedModel):
-    exam = fields.ForeignKeyField("models.Exam", related_name="protocols", on_delete=fields.RESTRICT)
+    exam = fields.ForeignKeyField(
+        "models.Exam", related_name="protocols", on_delete=fields.RESTRICT
+    )
     # Assessment protocols belong to one group; the commission protocol to the whole exam.
     group = fields.ForeignKeyField(
         "models.ExamGroup", related_name="protocols", null=True, on_delete=fields.RESTRICT

@@ -81,7 +81,9 @@ class Specialisation(TimestampedModel):
 
     class Meta:
         table = "specialisation"
-        constraints = (UniqueConstraint(fields=("standard_id", "name"), name="specialisation_uniq"),)
+        constraints = (
+            UniqueConstraint(fields=("standard_id", "name"), name="specialisation_uniq"),
+        )
 
 
 class StandardAwardingBody(TimestampedModel):

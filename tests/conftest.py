@@ -75,3 +75,22 @@ async def empty_db(database_url: str) -> AsyncIterator[str]:
     await _empty_all_tables()
     yield database_url
     await _empty_all_tables()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, database_url: str):  # type: ignore[no-untyped-def]
+    from app.asgi import create_app
+    from app.settings import Settings
+
+    keys = tmp_path_factory.mktemp("keys")
+    settings = Settings(database_url=database_url, jwt_private_key_file=keys / "jwt.pem")
+    return create_app(settings, migrate=False, demo=False)
+
+
+@pytest.fixture
+async def api(app, empty_db):  # type: ignore[no-untyped-def]
+    from tests.client import Api
+
+    client = Api(app)
+    yield client
+    await client.http.aclose()

@@ -5,6 +5,7 @@ from json import dumps, loads
 from models.enums import CertificateKind, CommitteeRole, ExamStatus, FundingCode, OrganisationKind, ParticipantKind, ParticipantResult, ProtocolKind, ProtocolStatus, Role, SignatureMethod
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from models.base import LocalTimeField
 
 class Migration(migrations.Migration):
     initial = True
@@ -189,7 +190,7 @@ class Migration(migrations.Migration):
                 ('limit', fields.IntField()),
                 ('language', fields.CharField(default='et', max_length=2)),
                 ('date', fields.DateField(null=True)),
-                ('time', fields.TimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('time', LocalTimeField(null=True)),
                 ('place', fields.CharField(null=True, max_length=255)),
                 ('room', fields.CharField(null=True, max_length=64)),
             ],

@@ -1,0 +1,127 @@
+"""The ASGI application: GraphQL (and GraphiQL), health, static assets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from tortoise import connections
+
+from app import db
+from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
+from app.graphiql import graphiql_html, static_routes
+from app.graphql import build_schema
+from app.settings import Settings
+from resolvers.context import Context
+from resolvers.loaders import Loaders
+
+log = logging.getLogger("eksamihaldus")
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, settings: Settings, keys: KeyRing) -> None:
+        super().__init__(build_schema(settings), graphql_ide="graphiql")
+        self.settings = settings
+        self.keys = keys
+
+    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+        viewer = request.scope["state"]["viewer"]
+        return Context(
+            viewer=viewer,
+            settings=self.settings,
+            keys=self.keys,
+            loaders=Loaders(viewer),
+            request=request,
+            response=response,
+        )
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
+        return HTMLResponse(graphiql_html())
+
+
+class AuthenticatedGraphQL:
+    """Verifies the bearer token before GraphQL runs: a refused token is a 401 with a GraphQL
+    error body, never a silent downgrade to the public view."""
+
+    def __init__(self, graphql: GraphQLApp) -> None:
+        self.graphql = graphql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope)
+        try:
+            viewer = await viewer_from_header(
+                self.graphql.keys, self.graphql.settings, request.headers.get("authorization")
+            )
+        except AuthError as error:
+            response = JSONResponse(
+                {"errors": [{"message": str(error), "extensions": {"code": "UNAUTHENTICATED"}}]},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["viewer"] = viewer
+        await self.graphql(scope, receive, send)
+
+
+async def health(request: Request) -> Response:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception as error:  # noqa: BLE001 - any failure means not healthy
+        log.warning("health check failed: %s", type(error).__name__)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def create_app(
+    settings: Settings | None = None, *, migrate: bool = True, demo: bool | None = None
+) -> Starlette:
+    """The application; on start it migrates (if asked) and loads demo data into an empty
+    database when `demo` (default: the setting) is true."""
+    settings = settings or Settings.from_env()
+    keys = load_key_ring(settings)
+    load_demo = settings.load_demo_data if demo is None else demo
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.is_sqlite:
+            db.ensure_sqlite_directory(settings.database_url)
+        if migrate:
+            await db.apply_migrations(settings.database_url)
+        await db.connect(settings.database_url)
+        if load_demo:
+            from app.demo import load_demo_data
+
+            if await load_demo_data():
+                log.info("loaded the demo data into an empty database")
+        try:
+            yield
+        finally:
+            await db.close()
+
+    routes: list[BaseRoute] = [
+        Route(
+            "/graphql",
+            AuthenticatedGraphQL(GraphQLApp(settings, keys)),
+            methods=["GET", "POST"],
+        ),
+        Route("/health", health, methods=["GET"]),
+        *static_routes(),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.keys = keys
+    return app
+
+
+def create_worker_app() -> Starlette:
+    """For `serve --workers N`: the parent process has migrated already."""
+    return create_app(migrate=False, demo=False)

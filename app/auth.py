@@ -1,0 +1,193 @@
+"""Access tokens: issuing and verifying JWTs, and turning a token into a Viewer.
+
+Verification pins the algorithm, requires `exp`, `aud`, `iss`, `sub` and `iat`, and looks the
+role up in the database on every request, so a withdrawn role stops working at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jose import jwk, jwt
+from jose.exceptions import ExpiredSignatureError, JWTClaimsError, JWTError
+
+from app.settings import Settings
+from models.access import PUBLIC, Viewer
+from models.enums import Role
+from models.person import RoleAssignment
+
+
+class AuthError(Exception):
+    """A token was refused; the message says why and is safe to show."""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    person_id: int
+    role: Role
+    organisation_id: int | None
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """The signing key (absent where this process only verifies) and the verification keys."""
+
+    algorithm: str
+    signing_key: str | None
+    signing_kid: str | None
+    verification_keys: dict[str, dict[str, Any]]
+
+    def sign(self, claims: dict[str, Any]) -> str:
+        if self.signing_key is None:
+            raise AuthError("this server has no signing key and cannot issue tokens")
+        return jwt.encode(
+            claims, self.signing_key, algorithm=self.algorithm, headers={"kid": self.signing_kid}
+        )
+
+    def decode(self, token: str, settings: Settings) -> dict[str, Any]:
+        try:
+            header = jwt.get_unverified_header(token)
+        except JWTError:
+            raise AuthError("the access token is malformed") from None
+        if header.get("alg") != self.algorithm:
+            raise AuthError(f"the access token must be signed with {self.algorithm}")
+        kid = header.get("kid")
+        key = self.verification_keys.get(kid) if kid else None
+        if key is None:
+            raise AuthError("the access token was signed by an unknown key")
+        try:
+            return jwt.decode(
+                token,
+                key,
+                algorithms=[self.algorithm],
+                audience=settings.jwt_audience,
+                issuer=settings.jwt_issuer,
+                options={
+                    "require_exp": True,
+                    "require_aud": True,
+                    "require_iss": True,
+                    "require_iat": True,
+                    "require_sub": True,
+                    "leeway": 0,
+                },
+            )
+        except ExpiredSignatureError:
+            raise AuthError("the access token has expired") from None
+        except JWTClaimsError as error:
+            raise AuthError(f"the access token was refused: {error}") from None
+        except JWTError:
+            raise AuthError("the access token signature is not valid") from None
+
+
+def _kid(public_pem: bytes) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(public_pem).digest()[:12]).decode().rstrip("=")
+
+
+def _generate_private_key(path: Path, algorithm: str) -> None:
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
+    if algorithm == "ES256":
+        key = ec.generate_private_key(ec.SECP256R1())
+    else:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+
+
+def load_key_ring(settings: Settings, *, create: bool = True) -> KeyRing:
+    """Keys from settings: a private key file (generated on a first development run) and,
+    in production, a JSON Web Key Set of public keys to verify with."""
+    private_path = settings.jwt_private_key_file
+    signing_key = signing_kid = None
+    keys: dict[str, dict[str, Any]] = {}
+    if not private_path.exists() and create and not settings.production:
+        try:
+            _generate_private_key(private_path, settings.jwt_algorithm)
+        except FileExistsError:
+            pass  # another process generated it first
+    if private_path.exists():
+        private = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
+        public_pem = private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        signing_key = private_path.read_text()
+        signing_kid = _kid(public_pem)
+        keys[signing_kid] = jwk.construct(public_pem.decode(), settings.jwt_algorithm).to_dict()
+    if settings.jwt_public_keys_file is not None:
+        jwks = json.loads(settings.jwt_public_keys_file.read_text())
+        for entry in jwks.get("keys", []):
+            if entry.get("alg", settings.jwt_algorithm) != settings.jwt_algorithm:
+                continue
+            if "kid" not in entry:
+                raise AuthError("every key in the public key set needs a kid")
+            keys[entry["kid"]] = entry
+    if not keys:
+        raise AuthError("no token verification keys are configured")
+    return KeyRing(settings.jwt_algorithm, signing_key, signing_kid, keys)
+
+
+def issue_token(
+    ring: KeyRing, settings: Settings, *, person_id: int, role: Role, organisation_id: int | None
+) -> str:
+    now = int(time.time())
+    return ring.sign(
+        {
+            "iss": settings.jwt_issuer,
+            "aud": settings.jwt_audience,
+            "sub": str(person_id),
+            "role": role.value,
+            "org": organisation_id,
+            "iat": now,
+            "nbf": now,
+            "exp": now + settings.jwt_ttl_seconds,
+            "jti": uuid.uuid4().hex,
+        }
+    )
+
+
+def verify_token(ring: KeyRing, settings: Settings, token: str) -> TokenClaims:
+    claims = ring.decode(token, settings)
+    try:
+        person_id = int(claims["sub"])
+        role = Role(claims["role"])
+        organisation_id = claims.get("org")
+        if organisation_id is not None:
+            organisation_id = int(organisation_id)
+    except (KeyError, ValueError, TypeError):
+        raise AuthError("the access token does not name a person and a role") from None
+    return TokenClaims(person_id, role, organisation_id)
+
+
+async def viewer_for(claims: TokenClaims) -> Viewer:
+    """The viewer a verified token stands for, if the person still holds that role."""
+    held = await RoleAssignment.filter(
+        person_id=claims.person_id, role=claims.role, organisation_id=claims.organisation_id
+    ).exists()
+    if not held:
+        raise AuthError("the person does not hold the role named in the access token")
+    return Viewer(claims.person_id, claims.role, claims.organisation_id)
+
+
+async def viewer_from_header(ring: KeyRing, settings: Settings, header: str | None) -> Viewer:
+    if not header:
+        return PUBLIC
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthError("the Authorization header must be 'Bearer <token>'")
+    return await viewer_for(verify_token(ring, settings, token.strip()))

@@ -1,0 +1,196 @@
+"""The `eksamihaldus` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.settings import Settings, SettingsError
+
+log = logging.getLogger("eksamihaldus")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        sys.exit(f"eksamihaldus: configuration error: {error}")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.graphiql import fetch_assets, missing_assets
+
+    settings = _settings()
+    if missing_assets():
+        try:
+            fetch_assets()
+        except RuntimeError as error:
+            log.warning("GraphiQL assets are missing and could not be fetched: %s", error)
+    if args.workers > 1:
+        # Several processes: migrate once here, each worker only connects.
+        from app import db
+
+        if settings.is_sqlite:
+            sys.exit("eksamihaldus: several workers need PostgreSQL (SQLite has one writer)")
+        asyncio.run(db.apply_migrations(settings.database_url))
+        uvicorn.run(
+            "app.asgi:create_worker_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_level="info",
+        )
+        return 0
+    from app.asgi import create_app
+
+    print(f"Eksamihaldus: GraphiQL at http://{args.host}:{args.port}/graphql")
+    print("Sign in as a demo user: eksamihaldus demo-users")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+async def _token(args: argparse.Namespace) -> int:
+    from app import db
+    from app.auth import issue_token, load_key_ring
+    from models.enums import Role
+    from models.person import Person, RoleAssignment
+    from models.personal_code import is_valid_personal_code
+
+    settings = _settings()
+    try:
+        role = Role(args.role)
+    except ValueError:
+        print(f"eksamihaldus: unknown role {args.role}; one of: {', '.join(Role)}", file=sys.stderr)
+        return 2
+    if not is_valid_personal_code(args.person):
+        print("eksamihaldus: that is not a valid Estonian personal code", file=sys.stderr)
+        return 2
+    await db.start(settings.database_url)
+    try:
+        person = await Person.get_or_none(personal_code=args.person)
+        assignments = (
+            RoleAssignment.filter(person=person, role=role) if person else RoleAssignment.none()
+        )
+        if args.organisation:
+            assignments = assignments.filter(organisation__code=args.organisation)
+        found = await assignments.values("organisation_id")
+        if person is None or not found:
+            print(
+                "eksamihaldus: this person does not hold that role"
+                + (" in that organisation" if args.organisation else ""),
+                file=sys.stderr,
+            )
+            return 1
+        if len(found) > 1:
+            print(
+                "eksamihaldus: the person holds this role in several organisations: "
+                "name one with --organisation",
+                file=sys.stderr,
+            )
+            return 1
+        token = issue_token(
+            load_key_ring(settings),
+            settings,
+            person_id=person.id,
+            role=role,
+            organisation_id=found[0]["organisation_id"],
+        )
+    finally:
+        await db.close()
+    print(token)
+    return 0
+
+
+def _demo_users(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from app.demo import DEMO_USERS
+
+    table = Table(
+        title="Demo users (eksamihaldus token --person CODE --role ROLE --organisation ORG)"
+    )
+    for column in ("personal code", "name", "role", "organisation", "org code", "try"):
+        table.add_column(column)
+    for user in DEMO_USERS:
+        table.add_row(
+            user.personal_code,
+            f"{user.first_name} {user.last_name}",
+            user.role.value,
+            user.organisation_name or "",
+            user.organisation_code or "",
+            user.note,
+        )
+    Console().print(table)
+    return 0
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from app.graphql import export_sdl
+
+    sys.stdout.write(export_sdl())
+    return 0
+
+
+async def _migrate(args: argparse.Namespace) -> int:
+    from app import db
+
+    settings = _settings()
+    if settings.is_sqlite:
+        db.ensure_sqlite_directory(settings.database_url)
+    await db.apply_migrations(settings.database_url)
+    print("migrations applied")
+    return 0
+
+
+def _assets(args: argparse.Namespace) -> int:
+    from app.graphiql import fetch_assets
+
+    fetch_assets()
+    print("GraphiQL assets are in place")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    parser = argparse.ArgumentParser(
+        prog="eksamihaldus", description="Vocational qualification exam management backend."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, load demo data if empty, serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=_serve)
+
+    token = commands.add_parser("token", help="print an access token for a person's role")
+    token.add_argument("--person", required=True, help="personal code")
+    token.add_argument("--role", required=True, help="SCHOOL, AWARDING_BODY, ASSESSOR, ...")
+    token.add_argument("--organisation", help="EHIS code of the school or registry code")
+    token.set_defaults(run=lambda a: asyncio.run(_token(a)))
+
+    commands.add_parser("demo-users", help="list the demo people and roles").set_defaults(
+        run=_demo_users
+    )
+    commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
+        run=_export_schema
+    )
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(
+        run=lambda a: asyncio.run(_migrate(a))
+    )
+    commands.add_parser("assets", help="fetch GraphiQL's files for offline use").set_defaults(
+        run=_assets
+    )
+    args = parser.parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

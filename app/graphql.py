@@ -1,0 +1,115 @@
+"""The GraphQL schema, composed from every domain's query and mutation classes."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import strawberry
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from app.cost import QueryCostLimiter
+from app.settings import Settings
+from resolvers.certificate import CertificateQuery
+from resolvers.curriculum import CurriculumQuery
+from resolvers.exam import ExamQuery
+from resolvers.node import NodeQuery
+from resolvers.notification import NotificationQuery
+from resolvers.organisation import OrganisationQuery
+from resolvers.person import PersonMutation, PersonQuery
+from resolvers.standard import StandardQuery
+from resolvers.statistics import StatisticsQuery
+from schema.exam import Exam
+from schema.group import ExamGroup
+from schema.guards import install_guards
+from schema.participant import EligibleStudent, Participant
+from schema.person import Person
+from schema.standard import PartialQualification, Specialisation
+
+
+@strawberry.type(description="Everything that can be read.")
+class Query(
+    NodeQuery,
+    PersonQuery,
+    StandardQuery,
+    CurriculumQuery,
+    OrganisationQuery,
+    ExamQuery,
+    CertificateQuery,
+    NotificationQuery,
+    StatisticsQuery,
+):
+    pass
+
+
+@strawberry.type(description="Everything that can be changed.")
+class Mutation(PersonMutation):
+    pass
+
+
+def _is_user_fault(error: Any) -> bool:
+    """Errors we raise on purpose are shown as they are; anything else is masked."""
+    extensions = getattr(error, "extensions", None) or {}
+    return "code" in extensions
+
+
+@cache
+def _schema(
+    production: bool, max_depth: int, max_tokens: int, max_aliases: int, max_cost: int
+) -> strawberry.Schema:
+    extensions: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: QueryCostLimiter(limit=max_cost),
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        ParserCache,
+        ValidationCache,
+    ]
+    if production:
+        extensions.append(
+            lambda: MaskErrors(
+                should_mask_error=lambda error: (
+                    not _is_user_fault(error) and error.original_error is not None
+                )
+            )
+        )
+    schema = strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[
+            Exam,
+            ExamGroup,
+            Participant,
+            Person,
+            EligibleStudent,
+            PartialQualification,
+            Specialisation,
+        ],
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+    install_guards(schema)
+    return schema
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return _schema(
+        settings.production,
+        settings.max_query_depth,
+        settings.max_query_tokens,
+        settings.max_aliases,
+        settings.max_query_cost,
+    )
+
+
+def export_sdl() -> str:
+    """The SDL as committed in schema/schema.graphql (independent of runtime limits)."""
+    return build_schema(Settings()).as_str() + "\n"

@@ -1,0 +1,87 @@
+"""Who may see what: the viewer and the row scopes, declared in this one place.
+
+A row scope is a filter that keeps only the rows the viewer's active role may see. Resolvers
+and loaders apply these filters; they never test roles themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.expressions import Q, Subquery
+
+from models.enums import Role
+from models.group import CommitteeMember
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in person and the role they act in; all None for the public."""
+
+    person_id: int | None = None
+    role: Role | None = None
+    organisation_id: int | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.person_id is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.REGISTRY_ADMIN
+
+
+PUBLIC = Viewer()
+
+# The exam is "sent to" an awarding body once it has been submitted (returned and cancelled
+# exams that were submitted stay visible to it; drafts never are).
+_SENT = Q(submitted_at__not_isnull=True)
+
+
+def exam_scope(viewer: Viewer) -> Q | None:
+    """The exams the viewer may see, or None when they may see none."""
+    match viewer.role:
+        case Role.REGISTRY_ADMIN:
+            return Q()
+        case Role.SCHOOL:
+            return Q(school_id=viewer.organisation_id)
+        case Role.AWARDING_BODY | Role.COMMISSION_CHAIR:
+            return Q(_SENT, awarding_body_id=viewer.organisation_id)
+        case Role.ASSESSOR:
+            return Q(_SENT, id__in=Subquery(assessed_groups(viewer).values("group__exam_id")))
+        case _:
+            return None
+
+
+def group_scope(viewer: Viewer) -> Q | None:
+    """Extra filter on the groups of a visible exam: an assessor sees only their committees'."""
+    if viewer.role is Role.ASSESSOR:
+        return Q(id__in=Subquery(assessed_groups(viewer).values("group_id")))
+    return Q()
+
+
+def participant_scope(viewer: Viewer) -> Q:
+    """Extra filter on the participants of a visible exam (an assessor: their groups only)."""
+    if viewer.role is Role.ASSESSOR:
+        return Q(group_id__in=Subquery(assessed_groups(viewer).values("group_id")))
+    return Q()
+
+
+def assessed_groups(viewer: Viewer):  # type: ignore[no-untyped-def]
+    return CommitteeMember.filter(person_id=viewer.person_id)
+
+
+def sees_personal_data_of_participants(viewer: Viewer) -> bool:
+    """Personal codes, funding codes, special needs and results of an exam's participants.
+
+    Only roles that work on the exam see them; the row scopes already keep every other exam
+    out of reach, so this is true for every role that can see a participant at all and false
+    for the public. It is still checked on each guarded field, so a new path to a
+    participant cannot leak them.
+    """
+    return viewer.role is not None
+
+
+def sees_personal_code_of(viewer: Viewer, person_id: int) -> bool:
+    """A person's code outside an exam's participant list: themselves and the registry."""
+    return viewer.is_admin or (viewer.person_id is not None and viewer.person_id == person_id)

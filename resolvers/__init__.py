@@ -1,0 +1,1 @@
+"""Thin query and mutation code, and the per-request loaders every relation goes through."""

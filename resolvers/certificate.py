@@ -1,0 +1,74 @@
+"""The public certificate register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.certificate import Certificate as CertificateRow
+from resolvers.pagination import keyset_page
+from schema.certificate import Certificate, CertificateFilter
+from schema.connection import Connection
+from schema.node import to_global_id
+
+# Never the holder's personal code: the register is public.
+CERTIFICATE_COLUMNS = {
+    "id": "id",
+    "register_number": "register_number",
+    "kind": "kind",
+    "holder_first_name": "person__first_name",
+    "holder_last_name": "person__last_name",
+    "standard_name": "standard__name",
+    "standard_version": "standard__version",
+    "partial_qualification": "partial_qualification__name",
+    "specialisation": "specialisation__name",
+    "ekr_level": "ekr_level",
+    "awarding_body": "awarding_body__name",
+    "valid_from": "valid_from",
+    "valid_until": "valid_until",
+    "on_school_leaving_document": "on_school_leaving_document",
+    "issued_at": "issued_at",
+}
+
+
+def _filter(f: CertificateFilter | None) -> Q:
+    if f is None:
+        return Q()
+    q = Q()
+    if f.name:
+        for word in f.name.split():
+            q &= Q(
+                Q(person__first_name__icontains=word),
+                Q(person__last_name__icontains=word),
+                join_type="OR",
+            )
+    if f.standard:
+        q &= Q(standard__name__icontains=f.standard)
+    if f.valid_on:
+        q &= Q(valid_from__lte=f.valid_on) & Q(
+            Q(valid_until__isnull=True), Q(valid_until__gte=f.valid_on), join_type="OR"
+        )
+    return q
+
+
+def _build(row: dict[str, Any]) -> Certificate:
+    values = {key: row[key] for key in CERTIFICATE_COLUMNS if key != "id"}
+    return Certificate(id=to_global_id("Certificate", row["id"]), **values)
+
+
+@strawberry.type
+class CertificateQuery:
+    @strawberry.field(description="The public register of issued certificates, newest first.")
+    async def certificates(
+        self, first: int = 20, after: str | None = None, filter: CertificateFilter | None = None
+    ) -> Connection[Certificate]:
+        return await keyset_page(
+            CertificateRow.filter(_filter(filter)),
+            order=["-register_number"],
+            columns=CERTIFICATE_COLUMNS,
+            first=first,
+            after=after,
+            build=_build,
+        )

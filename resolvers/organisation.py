@@ -1,0 +1,49 @@
+"""Awarding bodies and schools (public)."""
+
+from __future__ import annotations
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.enums import OrganisationKind
+from models.organisation import Organisation
+from resolvers.pagination import keyset_page
+from schema.connection import Connection
+from schema.organisation import AwardingBody, School
+
+_COLUMNS = {"id": "id", "name": "name", "code": "code"}
+
+
+def _search(search: str | None) -> Q:
+    if not search:
+        return Q()
+    return Q(Q(name__icontains=search), Q(code=search), join_type="OR")
+
+
+@strawberry.type
+class OrganisationQuery:
+    @strawberry.field(description="Awarding bodies (public), by name.")
+    async def awarding_bodies(
+        self, first: int = 20, after: str | None = None, search: str | None = None
+    ) -> Connection[AwardingBody]:
+        return await keyset_page(
+            Organisation.filter(_search(search), kind=OrganisationKind.AWARDING_BODY),
+            order=["name", "id"],
+            columns=_COLUMNS,
+            first=first,
+            after=after,
+            build=AwardingBody.from_row,
+        )
+
+    @strawberry.field(description="Vocational schools (public), by name.")
+    async def schools(
+        self, first: int = 20, after: str | None = None, search: str | None = None
+    ) -> Connection[School]:
+        return await keyset_page(
+            Organisation.filter(_search(search), kind=OrganisationKind.SCHOOL),
+            order=["name", "id"],
+            columns=_COLUMNS,
+            first=first,
+            after=after,
+            build=School.from_row,
+        )

@@ -1,0 +1,107 @@
+"""Participant lists of an exam and the students eligible to join it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.access import participant_scope, sees_personal_data_of_participants
+from models.clock import today
+from models.curriculum import Curriculum as CurriculumRow
+from models.curriculum import final_course
+from models.eligibility import eligible_students_filter, is_over_time
+from models.enums import Role
+from models.participant import Participant as ParticipantRow
+from models.student import Student
+from resolvers.pagination import empty_connection, keyset_page
+from schema.connection import Connection
+from schema.node import to_global_id
+from schema.participant import PARTICIPANT_COLUMNS, EligibleStudent, Participant
+from schema.person import Person
+
+if TYPE_CHECKING:
+    from schema.exam import Exam
+
+NAME_ORDER = ["person__last_name", "person__first_name", "id"]
+
+
+def _name_search(search: str | None) -> Q:
+    if not search:
+        return Q()
+    search = search.strip()
+    if search.isdigit():
+        return Q(person__personal_code__startswith=search)
+    return Q(
+        Q(person__last_name__icontains=search),
+        Q(person__first_name__icontains=search),
+        join_type="OR",
+    )
+
+
+async def exam_participants(
+    info: strawberry.Info, exam_pk: int, *, first: int, after: str | None, search: str | None
+) -> Connection[Participant]:
+    viewer = info.context.viewer
+    visible = sees_personal_data_of_participants(viewer)
+    # Searching by personal code is for those who may see personal codes.
+    if search and search.strip().isdigit() and not visible:
+        return empty_connection()
+    return await keyset_page(
+        ParticipantRow.filter(participant_scope(viewer), _name_search(search), exam_id=exam_pk),
+        order=NAME_ORDER,
+        columns=PARTICIPANT_COLUMNS,
+        first=first,
+        after=after,
+        build=lambda row: Participant.from_row(row, visible=visible),
+    )
+
+
+# Only those who build the exam's participant list see who could join it.
+_ELIGIBLE_LIST_ROLES = (Role.SCHOOL, Role.REGISTRY_ADMIN)
+
+
+async def eligible_students(
+    info: strawberry.Info, exam: Exam, *, first: int, after: str | None, search: str | None
+) -> Connection[EligibleStudent]:
+    if info.context.viewer.role not in _ELIGIBLE_LIST_ROLES:
+        return empty_connection()
+    curriculum = await CurriculumRow.get(id=exam.curriculum_id).values(
+        "nominal_years", "nominal_months"
+    )
+    nominal_final = final_course(curriculum["nominal_years"], curriculum["nominal_months"])
+    condition = eligible_students_filter(
+        curriculum_id=exam.curriculum_id,
+        exam_final_course=exam.final_course,
+        nominal_final_course=nominal_final,
+        today=today(),
+    )
+
+    def build(row: dict) -> EligibleStudent:
+        return EligibleStudent(
+            id=to_global_id("Student", row["id"]),
+            person=Person.from_row(row, prefix="person_", code_visible=True),
+            course=row["course"],
+            over_time=is_over_time(row["course"], nominal_final),
+            funding_code=row["funding_code"],
+            special_needs=row["special_needs"],
+        )
+
+    return await keyset_page(
+        Student.filter(condition, _name_search(search)),
+        order=NAME_ORDER,
+        columns={
+            "id": "id",
+            "course": "course",
+            "funding_code": "funding_code",
+            "special_needs": "special_needs",
+            "person_id": "person_id",
+            "person_first_name": "person__first_name",
+            "person_last_name": "person__last_name",
+            "person_personal_code": "person__personal_code",
+        },
+        first=first,
+        after=after,
+        build=build,
+    )

@@ -1,0 +1,149 @@
+"""The signed-in person and switching the active role."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+
+from app.auth import issue_token
+from models.enums import Role as RoleValue
+from models.person import Person as PersonRow
+from models.person import RoleAssignment
+from schema.enums import Role
+from schema.errors import ErrorCode, UserError
+from schema.node import from_global_id
+from schema.organisation import Organisation
+from schema.person import Me, Person, RoleGrant
+
+
+async def _grants(person_id: int) -> list[tuple[RoleValue, int | None, RoleGrant]]:
+    rows = (
+        await RoleAssignment.filter(person_id=person_id)
+        .order_by("role", "id")
+        .values(
+            "role",
+            "organisation_id",
+            org_name="organisation__name",
+            org_code="organisation__code",
+            org_kind="organisation__kind",
+        )
+    )
+    return [
+        (
+            RoleValue(row["role"]),
+            row["organisation_id"],
+            RoleGrant(
+                role=row["role"],
+                organisation=Organisation(
+                    name=row["org_name"], code=row["org_code"], kind=row["org_kind"]
+                )
+                if row["organisation_id"] is not None
+                else None,
+            ),
+        )
+        for row in rows
+    ]
+
+
+@strawberry.type
+class PersonQuery:
+    @strawberry.field(description="The signed-in person; null for the public.")
+    async def me(self, info: strawberry.Info) -> Me | None:
+        viewer = info.context.viewer
+        if viewer.person_id is None:
+            return None
+        grants = await _grants(viewer.person_id)
+        active = next(
+            grant
+            for role, organisation_id, grant in grants
+            if role is viewer.role and organisation_id == viewer.organisation_id
+        )
+        return await _me(viewer.person_id, grants, active)
+
+
+@strawberry.type(description="Result of roleSelect.")
+class RoleSelectPayload:
+    token: str | None = strawberry.field(description="A new access token for the chosen role.")
+    me: Me | None = strawberry.field(description="The person acting in the chosen role.")
+    user_errors: list[UserError] = strawberry.field(description="Why the role was not selected.")
+
+
+@strawberry.type
+class PersonMutation:
+    @strawberry.mutation(
+        description="Act in another role the person holds: returns a token for it."
+    )
+    async def role_select(
+        self,
+        info: strawberry.Info,
+        role: Role,
+        organisation: strawberry.ID | None = None,
+    ) -> RoleSelectPayload:
+        context = info.context
+        viewer = context.viewer
+        if viewer.person_id is None:
+            return RoleSelectPayload(
+                token=None,
+                me=None,
+                user_errors=[
+                    UserError(
+                        field=None,
+                        message="Logi sisse. / Sign in first.",
+                        code=ErrorCode.FORBIDDEN,
+                    )
+                ],
+            )
+        organisation_id = _organisation_pk(organisation)
+        grants = await _grants(viewer.person_id)
+        held = [g for r, o, g in grants if r is RoleValue(role) and o == organisation_id]
+        if not held:
+            return RoleSelectPayload(
+                token=None,
+                me=None,
+                user_errors=[
+                    UserError(
+                        field=["role"],
+                        message="Sul pole seda rolli. / You do not hold this role.",
+                        code=ErrorCode.FORBIDDEN,
+                    )
+                ],
+            )
+        token = issue_token(
+            context.keys,
+            context.settings,
+            person_id=viewer.person_id,
+            role=RoleValue(role),
+            organisation_id=organisation_id,
+        )
+        return RoleSelectPayload(
+            token=token, me=await _me(viewer.person_id, grants, held[0]), user_errors=[]
+        )
+
+
+async def _me(
+    person_id: int, grants: list[tuple[RoleValue, int | None, RoleGrant]], active: RoleGrant
+) -> Me:
+    row = await PersonRow.get(id=person_id).values(
+        id="id",
+        first_name="first_name",
+        last_name="last_name",
+        personal_code="personal_code",
+    )
+    return Me(
+        person=Person.from_row(row, code_visible=True),
+        roles=[grant for _, _, grant in grants],
+        active_role=active,
+    )
+
+
+def _organisation_pk(organisation: strawberry.ID | None) -> int | None:
+    """A school's or an awarding body's ID; None for the registry admin's role."""
+    if organisation is None:
+        return None
+    decoded = from_global_id(organisation)
+    if decoded is None or decoded[0] not in ("School", "AwardingBody"):
+        raise GraphQLError(
+            "`organisation` is not the ID of a school or an awarding body",
+            extensions={"code": "BAD_USER_INPUT"},
+        )
+    return decoded[1]

@@ -1,0 +1,32 @@
+"""User errors: expected failures returned as data with a stable code."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import strawberry
+
+
+@strawberry.enum(description="Stable codes of user errors; clients branch on these.")
+class ErrorCode(StrEnum):
+    INVALID_PERSONAL_CODE = "INVALID_PERSONAL_CODE"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    GROUP_FULL = "GROUP_FULL"
+    INVALID_STATE = "INVALID_STATE"
+    STALE_VERSION = "STALE_VERSION"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    COMMENT_REQUIRED = "COMMENT_REQUIRED"
+    SCHEDULE_CONFLICT = "SCHEDULE_CONFLICT"
+    DUPLICATE_EXAM = "DUPLICATE_EXAM"
+    SIGNATURE_INVALID = "SIGNATURE_INVALID"
+    INVALID_INPUT = "INVALID_INPUT"
+
+
+@strawberry.type(description="A problem with the input of a mutation, shown to the user.")
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description="Path to the input field at fault, if one is."
+    )
+    message: str = strawberry.field(description="What went wrong, in Estonian and English.")
+    code: ErrorCode = strawberry.field(description="Stable machine-readable code.")

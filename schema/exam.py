@@ -1,0 +1,171 @@
+"""Exams and their history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from schema.connection import Connection
+from schema.curriculum import Curriculum
+from schema.enums import ExamStatus, Role
+from schema.group import ExamGroup
+from schema.node import Node, to_global_id
+from schema.organisation import AwardingBody, School
+from schema.participant import EligibleStudent, Participant
+from schema.person import Person
+from schema.protocol import Protocol
+from schema.standard import Standard
+
+EXAM_COLUMNS = (
+    "id",
+    "status",
+    "version",
+    "graduation_date",
+    "language",
+    "final_course",
+    "comment",
+    "return_reason",
+    "submitted_at",
+    "accepted_at",
+    "assessed_at",
+    "completed_at",
+    "cancelled_at",
+    "created_at",
+    "school_id",
+    "awarding_body_id",
+    "curriculum_id",
+    "standard_id",
+    "responsible_id",
+)
+
+
+@strawberry.type(description="A recorded change to an exam: who, when, what, before and after.")
+class AuditEvent(Node):
+    at: datetime = strawberry.field(description="When the change was made.")
+    actor: Person | None = strawberry.field(description="Who made it; null for the system.")
+    actor_role: Role | None = strawberry.field(description="The role they acted in.")
+    action: str = strawberry.field(description="What was done, e.g. 'exam.submit'.")
+    entity: str = strawberry.field(description="What kind of object changed.")
+    before: JSON | None = strawberry.field(description="The changed values before.")
+    after: JSON | None = strawberry.field(description="The changed values after.")
+
+
+@strawberry.type(description="A vocational qualification exam (kutseeksam).")
+class Exam(Node):
+    pk: strawberry.Private[int]
+    school_id: strawberry.Private[int]
+    awarding_body_id: strawberry.Private[int]
+    curriculum_id: strawberry.Private[int]
+    standard_id: strawberry.Private[int]
+    responsible_id: strawberry.Private[int]
+    status: ExamStatus = strawberry.field(description="Where the exam is in its lifecycle.")
+    version: int = strawberry.field(description="Pass it back when changing the exam.")
+    graduation_date: date = strawberry.field(description="Graduation ceremony date (lõpuaktus).")
+    language: str = strawberry.field(description="Language of the exam (ISO 639-1).")
+    final_course: int = strawberry.field(description="Final course (lõpukursus).")
+    comment: str | None = strawberry.field(
+        description="The school's comment to the awarding body (required with special needs)."
+    )
+    return_reason: str | None = strawberry.field(
+        description="Why the awarding body returned the exam, if it did."
+    )
+    created_at: datetime = strawberry.field(description="When the exam was created.")
+    submitted_at: datetime | None = strawberry.field(description="When it was submitted.")
+    accepted_at: datetime | None = strawberry.field(description="When it was accepted.")
+    assessed_at: datetime | None = strawberry.field(description="When it was assessed.")
+    completed_at: datetime | None = strawberry.field(description="When it was completed.")
+    cancelled_at: datetime | None = strawberry.field(description="When it was cancelled.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Exam:
+        return cls(
+            id=to_global_id("Exam", row["id"]),
+            pk=row["id"],
+            **{key: row[key] for key in EXAM_COLUMNS if key != "id"},
+        )
+
+    @strawberry.field(description="The school that created the exam.")
+    async def school(self, info: strawberry.Info) -> School:
+        return await info.context.loaders.school.load(self.school_id)
+
+    @strawberry.field(description="The awarding body that organises and assesses it.")
+    async def awarding_body(self, info: strawberry.Info) -> AwardingBody:
+        return await info.context.loaders.awarding_body.load(self.awarding_body_id)
+
+    @strawberry.field(description="The curriculum the participants studied.")
+    async def curriculum(self, info: strawberry.Info) -> Curriculum:
+        return await info.context.loaders.curriculum.load(self.curriculum_id)
+
+    @strawberry.field(description="The standard (version) the exam assesses.")
+    async def standard(self, info: strawberry.Info) -> Standard:
+        return await info.context.loaders.standard.load(self.standard_id)
+
+    @strawberry.field(description="The school's responsible person (vastutaja).")
+    async def responsible(self, info: strawberry.Info) -> Person:
+        return await info.context.loaders.person.load(self.responsible_id)
+
+    @strawberry.field(
+        description="Groups of the exam (an assessor sees only their own).",
+        metadata={"cost_bound": 20},
+    )
+    async def groups(self, info: strawberry.Info) -> list[ExamGroup]:
+        return await info.context.loaders.groups_by_exam.load(self.pk)
+
+    @strawberry.field(description="Participants of the exam, by last name.")
+    async def participants(
+        self,
+        info: strawberry.Info,
+        first: int = 20,
+        after: str | None = None,
+        search: str | None = None,
+    ) -> Connection[Participant]:
+        from resolvers.participant import exam_participants
+
+        return await exam_participants(info, self.pk, first=first, after=after, search=search)
+
+    @strawberry.field(
+        description="EHIS students who may be added: final course, or over time up to a year "
+        "after their studies ended, and in no other open exam."
+    )
+    async def eligible_students(
+        self,
+        info: strawberry.Info,
+        first: int = 20,
+        after: str | None = None,
+        search: str | None = None,
+    ) -> Connection[EligibleStudent]:
+        from resolvers.participant import eligible_students
+
+        return await eligible_students(info, self, first=first, after=after, search=search)
+
+    @strawberry.field(
+        description="Assessment and commission protocols.", metadata={"cost_bound": 21}
+    )
+    async def protocols(self, info: strawberry.Info) -> list[Protocol]:
+        return await info.context.loaders.protocols_by_exam.load(self.pk)
+
+    @strawberry.field(description="The audit trail, newest first.")
+    async def history(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[AuditEvent]:
+        from resolvers.exam import exam_history
+
+        return await exam_history(info, self.pk, first=first, after=after)
+
+
+@strawberry.input(description="Filters for the exam list.")
+class ExamFilter:
+    status: list[ExamStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
+    curriculum: strawberry.ID | None = strawberry.field(default=None, description="Curriculum.")
+    standard: strawberry.ID | None = strawberry.field(default=None, description="Standard.")
+    graduation_from: date | None = strawberry.field(
+        default=None, description="Graduation date on or after."
+    )
+    graduation_until: date | None = strawberry.field(
+        default=None, description="Graduation date on or before."
+    )

@@ -1,0 +1,81 @@
+"""Exam groups and their assessment committees."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+import strawberry
+
+from schema.enums import CommitteeRole
+from schema.node import Node, to_global_id
+from schema.participant import Participant
+from schema.person import Person
+
+GROUP_COLUMNS = (
+    "id",
+    "exam_id",
+    "name",
+    "limit",
+    "language",
+    "date",
+    "time",
+    "place",
+    "room",
+    "version",
+)
+
+
+@strawberry.type(description="A member of an assessment committee.")
+class CommitteeMember:
+    role: CommitteeRole = strawberry.field(description="The member's place in the committee.")
+    person: Person = strawberry.field(description="The member.")
+
+
+@strawberry.type(description="A group of participants sitting the exam together.")
+class ExamGroup(Node):
+    pk: strawberry.Private[int]
+    exam_id: strawberry.Private[int]
+    name: str = strawberry.field(description="Name, e.g. 'Keevitaja, tase 4 (G1)'.")
+    limit: int = strawberry.field(description="Most participants the group takes.")
+    language: str = strawberry.field(description="Language of the exam (ISO 639-1).")
+    date: date | None = strawberry.field(description="Exam day.")
+    time: time | None = strawberry.field(description="Start time.")
+    place: str | None = strawberry.field(description="Place (toimumiskoht).")
+    room: str | None = strawberry.field(description="Room.")
+    version: int = strawberry.field(description="Pass it back when changing the group.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> ExamGroup:
+        return cls(
+            id=to_global_id("ExamGroup", row["id"]),
+            pk=row["id"],
+            exam_id=row["exam_id"],
+            name=row["name"],
+            limit=row["limit"],
+            language=row["language"],
+            date=row["date"],
+            time=row["time"],
+            place=row["place"],
+            room=row["room"],
+            version=row["version"],
+        )
+
+    @strawberry.field(
+        description="Participants in the group, by last name (bounded by the group limit).",
+        metadata={"cost_bound": 40},
+    )
+    async def participants(self, info: strawberry.Info) -> list[Participant]:
+        return await info.context.loaders.participants_by_group.load(self.pk)
+
+    @strawberry.field(description="How many participants the group has.")
+    async def participant_count(self, info: strawberry.Info) -> int:
+        return len(await info.context.loaders.participants_by_group.load(self.pk))
+
+    @strawberry.field(description="Free places left for retakers and work-world applicants.")
+    async def free_places(self, info: strawberry.Info) -> int:
+        return self.limit - len(await info.context.loaders.participants_by_group.load(self.pk))
+
+    @strawberry.field(description="The assessment committee.", metadata={"cost_bound": 7})
+    async def committee(self, info: strawberry.Info) -> list[CommitteeMember]:
+        return await info.context.loaders.committee_by_group.load(self.pk)

@@ -1,0 +1,97 @@
+"""Exam participants and the students eligible to become one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from models.enums import FundingCode as FundingCodeValue
+from schema.enums import FundingCode, ParticipantKind, ParticipantResult
+from schema.guards import PERSONAL_DATA, guarded
+from schema.node import Node, to_global_id
+from schema.person import Person
+
+if TYPE_CHECKING:
+    from schema.group import ExamGroup
+
+# Columns a participant row is built from (person columns joined in, one query per batch).
+PARTICIPANT_COLUMNS = {
+    "id": "id",
+    "exam_id": "exam_id",
+    "group_id": "group_id",
+    "kind": "kind",
+    "course": "course",
+    "funding_code": "funding_code",
+    "special_needs": "special_needs",
+    "result": "result",
+    "score": "score",
+    "person_id": "person_id",
+    "person_first_name": "person__first_name",
+    "person_last_name": "person__last_name",
+    "person_personal_code": "person__personal_code",
+}
+
+
+@strawberry.type(description="A person taking an exam.")
+class Participant(Node):
+    pk: strawberry.Private[int]
+    group_id: strawberry.Private[int | None]
+    personal_data_visible: strawberry.Private[bool]
+    kind: ParticipantKind = strawberry.field(
+        description="Graduate, work-world applicant or retaker."
+    )
+    course: int | None = strawberry.field(description="Course (year of study) when added.")
+    person: Person = strawberry.field(description="Who the participant is.")
+    funding_code: FundingCode | None = guarded(
+        PERSONAL_DATA, description="EHIS funding code when added; null for work-world applicants."
+    )
+    state_funded: bool | None = guarded(
+        PERSONAL_DATA, description="Whether the state pays for the exam (funding code R or Z)."
+    )
+    special_needs: bool | None = guarded(
+        PERSONAL_DATA, description="Special educational needs (HEV)."
+    )
+    result: ParticipantResult | None = guarded(
+        PERSONAL_DATA, description="Result; null until assessed."
+    )
+    score: int | None = guarded(PERSONAL_DATA, description="Total points; null until assessed.")
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any], *, visible: bool) -> Participant:
+        funding = row["funding_code"]
+        return cls(
+            id=to_global_id("Participant", row["id"]),
+            pk=row["id"],
+            group_id=row["group_id"],
+            personal_data_visible=visible,
+            kind=row["kind"],
+            course=row["course"],
+            person=Person.from_row(row, prefix="person_", code_visible=visible),
+            funding_code=funding if visible else None,
+            state_funded=(funding is not None and FundingCodeValue(funding).state_funded)
+            if visible
+            else None,
+            special_needs=row["special_needs"] if visible else None,
+            result=row["result"] if visible else None,
+            score=row["score"] if visible else None,
+        )
+
+    @strawberry.field(description="The group the participant sits the exam in, if distributed.")
+    async def group(
+        self, info: strawberry.Info
+    ) -> Annotated[ExamGroup, strawberry.lazy("schema.group")] | None:
+        if self.group_id is None:
+            return None
+        return await info.context.loaders.group.load(self.group_id)
+
+
+@strawberry.type(description="An EHIS student who may be added to the exam.")
+class EligibleStudent(Node):
+    person: Person = strawberry.field(description="The student.")
+    course: int = strawberry.field(description="Course (year of study).")
+    over_time: bool = strawberry.field(
+        description="Course above the nominal duration: a previous period's student."
+    )
+    funding_code: FundingCode = strawberry.field(description="EHIS funding code.")
+    special_needs: bool = strawberry.field(description="Special educational needs (HEV).")

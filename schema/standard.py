@@ -1,0 +1,145 @@
+"""Occupational standards and what hangs off them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from models.clock import today
+from models.standard import standard_status
+from schema.enums import StandardStatus
+from schema.node import Node, to_global_id
+from schema.organisation import AwardingBody, School
+
+if TYPE_CHECKING:
+    from schema.curriculum import Curriculum
+
+
+@strawberry.type(description="A partial qualification (osakutse) within a standard.")
+class PartialQualification(Node):
+    name: str = strawberry.field(description="Name, e.g. 'IT-tehnik, tase 4'.")
+
+
+@strawberry.type(description="A specialisation within a standard.")
+class Specialisation(Node):
+    name: str = strawberry.field(description="Name of the specialisation.")
+
+
+@strawberry.type(description="One version of an occupational standard (kutsestandard).")
+class Standard(Node):
+    pk: strawberry.Private[int]
+    code: str = strawberry.field(description="Register code shared by all versions.")
+    version: int = strawberry.field(description="Version number.")
+    name: str = strawberry.field(description="Name in Estonian, e.g. 'Keevitaja, tase 4'.")
+    name_en: str | None = strawberry.field(description="Name in English.")
+    field_of_activity: str | None = strawberry.field(
+        description="Field of activity (kutsetegevuse valdkond)."
+    )
+    occupational_area: str = strawberry.field(description="Occupational area (kutseala).")
+    occupation_group: str | None = strawberry.field(description="Occupation group (kutse grupp).")
+    kind: str = strawberry.field(description="Type of the standard.")
+    ekr_level: int = strawberry.field(description="Estonian qualification framework (EKR) level.")
+    eqf_level: int = strawberry.field(description="European qualification framework level.")
+    isco: str | None = strawberry.field(description="ISCO occupation code.")
+    isced: str | None = strawberry.field(description="ISCED field code.")
+    emtak: str | None = strawberry.field(description="EMTAK economic activity code.")
+    valid_from: date = strawberry.field(description="First day of validity.")
+    valid_until: date | None = strawberry.field(description="Last day of validity.")
+    awarding_allowed_until: date | None = strawberry.field(
+        description="After expiry, awarding may continue until this day for students who "
+        "studied under this version."
+    )
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Standard:
+        return cls(
+            id=to_global_id("Standard", row["id"]),
+            pk=row["id"],
+            **{key: row[key] for key in _SCALARS},
+        )
+
+    @strawberry.field(description="Validity today.")
+    def status(self) -> StandardStatus:
+        return standard_status(self.valid_from, self.valid_until, today())
+
+    @strawberry.field(
+        description="Partial qualifications of this version.", metadata={"cost_bound": 10}
+    )
+    async def partial_qualifications(self, info: strawberry.Info) -> list[PartialQualification]:
+        return await info.context.loaders.partial_qualifications_by_standard.load(self.pk)
+
+    @strawberry.field(description="Specialisations of this version.", metadata={"cost_bound": 10})
+    async def specialisations(self, info: strawberry.Info) -> list[Specialisation]:
+        return await info.context.loaders.specialisations_by_standard.load(self.pk)
+
+    @strawberry.field(
+        description="Awarding bodies that award this standard.", metadata={"cost_bound": 10}
+    )
+    async def awarding_bodies(self, info: strawberry.Info) -> list[AwardingBody]:
+        return await info.context.loaders.awarding_bodies_by_standard.load(self.pk)
+
+    @strawberry.field(description="Curricula linked to this standard in EHIS.")
+    async def curricula(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Curriculum, strawberry.lazy("schema.curriculum")]]:
+        return await info.context.loaders.curricula_by_standard.load(self.pk)
+
+    @strawberry.field(description="Schools where this qualification can be learned.")
+    async def schools(self, info: strawberry.Info) -> list[School]:
+        return await info.context.loaders.schools_by_standard.load(self.pk)
+
+
+_SCALARS = (
+    "code",
+    "version",
+    "name",
+    "name_en",
+    "field_of_activity",
+    "occupational_area",
+    "occupation_group",
+    "kind",
+    "ekr_level",
+    "eqf_level",
+    "isco",
+    "isced",
+    "emtak",
+    "valid_from",
+    "valid_until",
+    "awarding_allowed_until",
+)
+STANDARD_COLUMNS = ("id", *_SCALARS)
+
+
+@strawberry.input(description="Filters for the standards search; all given ones must match.")
+class StandardFilter:
+    name: str | None = strawberry.field(default=None, description="Part of the name.")
+    field_of_activity: str | None = strawberry.field(
+        default=None, description="Field of activity, exactly."
+    )
+    occupational_area: str | None = strawberry.field(
+        default=None, description="Occupational area, exactly."
+    )
+    occupation_group: str | None = strawberry.field(
+        default=None, description="Occupation group, exactly."
+    )
+    curriculum: str | None = strawberry.field(
+        default=None, description="Part of a linked curriculum's name, or its EHIS code."
+    )
+    school: strawberry.ID | None = strawberry.field(
+        default=None, description="A school where it can be learned."
+    )
+    kind: str | None = strawberry.field(default=None, description="Type, exactly.")
+    specialisation: str | None = strawberry.field(
+        default=None, description="Part of a specialisation's name."
+    )
+    partial_qualification: str | None = strawberry.field(
+        default=None, description="Part of a partial qualification's name."
+    )
+    ekr_level: int | None = strawberry.field(default=None, description="EKR level.")
+    eqf_level: int | None = strawberry.field(default=None, description="EQF level.")
+    isco: str | None = strawberry.field(default=None, description="ISCO code prefix.")
+    isced: str | None = strawberry.field(default=None, description="ISCED code prefix.")
+    emtak: str | None = strawberry.field(default=None, description="EMTAK code prefix.")
+    status: StandardStatus | None = strawberry.field(default=None, description="Validity today.")

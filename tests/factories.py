@@ -1,0 +1,227 @@
+"""Plain async factories: each creates one row with sensible defaults, overridable."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from models.clock import today
+from models.curriculum import Curriculum, CurriculumStandard
+from models.enums import (
+    CommitteeRole,
+    ExamStatus,
+    FundingCode,
+    OrganisationKind,
+    ParticipantKind,
+    ProtocolKind,
+    ProtocolStatus,
+    Role,
+    SignatureMethod,
+)
+from models.exam import Exam
+from models.group import CommitteeMember, ExamGroup
+from models.organisation import Organisation
+from models.participant import Participant
+from models.person import Person, RoleAssignment
+from models.protocol import Protocol, Signature
+from models.standard import Standard, StandardAwardingBody
+from models.student import Student
+
+_serial = itertools.count(1)
+
+
+def personal_code(
+    serial: int | None = None, *, century_sex: int = 5, born: date | None = None
+) -> str:
+    """A valid Estonian personal code, unique per call unless `serial` is given."""
+    born = born or date(2004, 3, 15)
+    serial = next(_serial) if serial is None else serial
+    body = f"{century_sex}{born:%y%m%d}{serial % 1000:03d}"
+    digits = [int(c) for c in body]
+    check = sum(d * w for d, w in zip(digits, [1, 2, 3, 4, 5, 6, 7, 8, 9, 1], strict=True)) % 11
+    if check == 10:
+        check = sum(d * w for d, w in zip(digits, [3, 4, 5, 6, 7, 8, 9, 1, 2, 3], strict=True)) % 11
+        check = 0 if check == 10 else check
+    return f"{body}{check}"
+
+
+async def create_organisation(**overrides: Any) -> Organisation:
+    n = next(_serial)
+    values: dict[str, Any] = {
+        "kind": OrganisationKind.SCHOOL,
+        "code": f"{7000 + n}",
+        "name": f"Kool {n}",
+    }
+    values.update(overrides)
+    return await Organisation.create(**values)
+
+
+async def create_school(**overrides: Any) -> Organisation:
+    return await create_organisation(kind=OrganisationKind.SCHOOL, **overrides)
+
+
+async def create_awarding_body(**overrides: Any) -> Organisation:
+    n = next(_serial)
+    values = {"code": f"{80000000 + n}", "name": f"Kutse andja {n}"}
+    values.update(overrides)
+    return await create_organisation(kind=OrganisationKind.AWARDING_BODY, **values)
+
+
+async def create_person(**overrides: Any) -> Person:
+    n = next(_serial)
+    values: dict[str, Any] = {
+        "personal_code": personal_code(n),
+        "first_name": f"Jüri{n}",
+        "last_name": f"Õunapuu{n}",
+    }
+    values.update(overrides)
+    return await Person.create(**values)
+
+
+async def create_user(
+    role: Role, organisation: Organisation | None = None, **overrides: Any
+) -> Person:
+    person = await create_person(**overrides)
+    await RoleAssignment.create(person=person, role=role, organisation=organisation)
+    return person
+
+
+async def create_standard(**overrides: Any) -> Standard:
+    n = next(_serial)
+    values: dict[str, Any] = {
+        "code": f"S{n}",
+        "version": 1,
+        "name": f"Keevitaja {n}, tase 4",
+        "occupational_area": "Keevitus",
+        "ekr_level": 4,
+        "eqf_level": 4,
+        "valid_from": today() - timedelta(days=365),
+        "valid_until": today() + timedelta(days=365 * 4),
+    }
+    values.update(overrides)
+    return await Standard.create(**values)
+
+
+async def create_curriculum(
+    school: Organisation, standard: Standard | None = None, **overrides: Any
+) -> Curriculum:
+    n = next(_serial)
+    values: dict[str, Any] = {
+        "school": school,
+        "ehis_code": f"{100000 + n}",
+        "name": f"Keevitaja {n}",
+        "level_type_code": "441",
+        "level_type_name": "Neljanda taseme kutseõppe esmaõpe",
+        "nominal_years": 3,
+        "registered_on": date(2020, 10, 2),
+    }
+    values.update(overrides)
+    curriculum = await Curriculum.create(**values)
+    if standard is not None:
+        await CurriculumStandard.create(curriculum=curriculum, standard=standard)
+    return curriculum
+
+
+async def create_student(curriculum: Curriculum, **overrides: Any) -> Student:
+    person = overrides.pop("person", None) or await create_person()
+    values: dict[str, Any] = {
+        "person": person,
+        "curriculum": curriculum,
+        "course": 3,
+        "funding_code": FundingCode.R,
+        "started_on": today() - timedelta(days=800),
+        "ends_on": today() + timedelta(days=200),
+    }
+    values.update(overrides)
+    return await Student.create(**values)
+
+
+async def create_exam(**overrides: Any) -> Exam:
+    school = overrides.pop("school", None) or await create_school()
+    body = overrides.pop("awarding_body", None) or await create_awarding_body()
+    standard = overrides.pop("standard", None) or await create_standard()
+    curriculum = overrides.pop("curriculum", None) or await create_curriculum(school, standard)
+    await StandardAwardingBody.get_or_create(standard=standard, awarding_body=body)
+    responsible = overrides.pop("responsible", None) or await create_user(Role.SCHOOL, school)
+    status = overrides.get("status", ExamStatus.SUBMITTED)
+    values: dict[str, Any] = {
+        "school": school,
+        "awarding_body": body,
+        "standard": standard,
+        "curriculum": curriculum,
+        "graduation_date": today() + timedelta(days=60),
+        "final_course": 3,
+        "responsible": responsible,
+        "created_by": responsible,
+        "status": status,
+        "submitted_at": None if status == ExamStatus.DRAFT else datetime.now(UTC),
+    }
+    values.update(overrides)
+    return await Exam.create(**values)
+
+
+async def create_group(exam: Exam, **overrides: Any) -> ExamGroup:
+    n = next(_serial)
+    values: dict[str, Any] = {
+        "exam": exam,
+        "name": f"Keevitaja, tase 4 (G{n})",
+        "limit": 25,
+        "date": today() + timedelta(days=30),
+        "time": time(9, 0),
+        "place": "garaaž",
+        "room": "A220",
+    }
+    values.update(overrides)
+    return await ExamGroup.create(**values)
+
+
+async def create_participant(
+    exam: Exam, group: ExamGroup | None = None, **overrides: Any
+) -> Participant:
+    person = overrides.pop("person", None) or await create_person()
+    values: dict[str, Any] = {
+        "exam": exam,
+        "group": group,
+        "person": person,
+        "kind": ParticipantKind.GRADUATE,
+        "course": 3,
+        "funding_code": FundingCode.R,
+        "special_needs": False,
+    }
+    values.update(overrides)
+    return await Participant.create(**values)
+
+
+async def create_committee_member(
+    group: ExamGroup, person: Person, role: CommitteeRole = CommitteeRole.EMPLOYER
+) -> CommitteeMember:
+    return await CommitteeMember.create(group=group, person=person, role=role)
+
+
+async def create_protocol(exam: Exam, group: ExamGroup | None = None, **overrides: Any) -> Protocol:
+    kind = ProtocolKind.ASSESSMENT if group is not None else ProtocolKind.COMMISSION
+    values: dict[str, Any] = {
+        "exam": exam,
+        "group": group,
+        "kind": kind,
+        "date": today(),
+        "status": ProtocolStatus.SIGNED,
+        "number": None if group is not None else f"KP-{next(_serial)}",
+    }
+    values.update(overrides)
+    return await Protocol.create(**values)
+
+
+async def create_signature(protocol: Protocol, signer: Person, **overrides: Any) -> Signature:
+    values: dict[str, Any] = {
+        "protocol": protocol,
+        "signer": signer,
+        "signer_role": "CHAIR",
+        "method": SignatureMethod.SERVER_KEY,
+        "signed_at": datetime.now(UTC),
+        "certificate_subject": f"CN={signer.last_name},{signer.first_name}",
+        "certificate_serial": "01",
+    }
+    values.update(overrides)
+    return await Signature.create(**values)
