@@ -85,7 +85,9 @@ class KeyRing:
             raise AuthError("the access token has expired") from None
         except JWTClaimsError as error:
             raise AuthError(f"the access token was refused: {error}") from None
-        except JWTError:
+        except JWTError as error:
+            if "missing required" in str(error):
+                raise AuthError(f"the access token was refused: {error}") from None
             raise AuthError("the access token signature is not valid") from None
 
 

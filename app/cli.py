@@ -74,9 +74,7 @@ async def _token(args: argparse.Namespace) -> int:
     await db.start(settings.database_url)
     try:
         person = await Person.get_or_none(personal_code=args.person)
-        assignments = (
-            RoleAssignment.filter(person=person, role=role) if person else RoleAssignment.none()
-        )
+        assignments = RoleAssignment.filter(person__personal_code=args.person, role=role)
         if args.organisation:
             assignments = assignments.filter(organisation__code=args.organisation)
         found = await assignments.values("organisation_id")

@@ -97,7 +97,7 @@ class _CostCalculator:
     def _multiplier(self, field: Any, node: FieldNode) -> int:
         if "first" in field.args:
             first = DEFAULT_PAGE_SIZE
-            for argument in node.arguments:
+            for argument in node.arguments or ():
                 if argument.name.value == "first":
                     value = value_from_ast_untyped(argument.value, self.variables)
                     if isinstance(value, int):
@@ -129,7 +129,11 @@ def query_cost(
 
 
 class QueryCostLimiter(SchemaExtension):
-    """Refuses a query whose cost is above `limit` before it is validated or executed."""
+    """Refuses a valid query whose cost is above `limit`, before it executes.
+
+    It must come after ValidationCache in the extension list: that extension stores the
+    validation result in `pre_execution_errors`, which this one then adds to.
+    """
 
     def __init__(self, *, limit: int) -> None:
         super().__init__()
@@ -139,7 +143,7 @@ class QueryCostLimiter(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
-        if document is not None and context.pre_execution_errors is None:
+        if document is not None and not context.pre_execution_errors:
             self.cost = query_cost(
                 context.schema._schema, document, context.operation_name, context.variables or {}
             )

@@ -67,11 +67,12 @@ def _schema(
 ) -> strawberry.Schema:
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: QueryCostLimiter(limit=max_cost),
         lambda: QueryDepthLimiter(max_depth=max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         ParserCache,
         ValidationCache,
+        # After validation (ValidationCache writes its result first), before execution.
+        lambda: QueryCostLimiter(limit=max_cost),
     ]
     if production:
         extensions.append(

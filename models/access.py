@@ -53,7 +53,7 @@ def exam_scope(viewer: Viewer) -> Q | None:
             return None
 
 
-def group_scope(viewer: Viewer) -> Q | None:
+def group_scope(viewer: Viewer) -> Q:
     """Extra filter on the groups of a visible exam: an assessor sees only their committees'."""
     if viewer.role is Role.ASSESSOR:
         return Q(id__in=Subquery(assessed_groups(viewer).values("group_id")))

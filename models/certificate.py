@@ -2,35 +2,45 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel
 from models.enums import CertificateKind, sql_in
 
+if TYPE_CHECKING:
+    from models.organisation import Organisation
+    from models.person import Person
+    from models.protocol import Protocol
+    from models.standard import PartialQualification, Specialisation, Standard
+
 
 class Certificate(TimestampedModel):
     register_number = fields.IntField(unique=True)
     kind = fields.CharEnumField(CertificateKind, max_length=24)
-    person = fields.ForeignKeyField(
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="certificates", on_delete=fields.RESTRICT
     )
-    standard = fields.ForeignKeyField(
+    standard: fields.ForeignKeyRelation[Standard] = fields.ForeignKeyField(
         "models.Standard", related_name="certificates", on_delete=fields.RESTRICT
     )
-    partial_qualification = fields.ForeignKeyField(
-        "models.PartialQualification",
-        related_name="certificates",
-        null=True,
-        on_delete=fields.RESTRICT,
+    partial_qualification: fields.ForeignKeyNullableRelation[PartialQualification] = (
+        fields.ForeignKeyField(
+            "models.PartialQualification",
+            related_name="certificates",
+            null=True,
+            on_delete=fields.RESTRICT,
+        )
     )
-    specialisation = fields.ForeignKeyField(
+    specialisation: fields.ForeignKeyNullableRelation[Specialisation] = fields.ForeignKeyField(
         "models.Specialisation", related_name="certificates", null=True, on_delete=fields.RESTRICT
     )
-    awarding_body = fields.ForeignKeyField(
+    awarding_body: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="certificates", on_delete=fields.RESTRICT
     )
-    protocol = fields.ForeignKeyField(
+    protocol: fields.ForeignKeyNullableRelation[Protocol] = fields.ForeignKeyField(
         "models.Protocol", related_name="certificates", null=True, on_delete=fields.RESTRICT
     )
     ekr_level = fields.IntField()

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from models.base import TimestampedModel
 
+if TYPE_CHECKING:
+    from models.organisation import Organisation
+    from models.standard import Standard
+
 
 class Curriculum(TimestampedModel):
-    school = fields.ForeignKeyField(
+    school: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="curricula", on_delete=fields.RESTRICT
     )
     ehis_code = fields.CharField(max_length=16, unique=True)
@@ -44,10 +50,10 @@ def final_course(nominal_years: int, nominal_months: int) -> int:
 
 
 class CurriculumStandard(TimestampedModel):
-    curriculum = fields.ForeignKeyField(
+    curriculum: fields.ForeignKeyRelation[Curriculum] = fields.ForeignKeyField(
         "models.Curriculum", related_name="standard_links", on_delete=fields.CASCADE
     )
-    standard = fields.ForeignKeyField(
+    standard: fields.ForeignKeyRelation[Standard] = fields.ForeignKeyField(
         "models.Standard", related_name="curriculum_links", on_delete=fields.RESTRICT
     )
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel, VersionedModel
 from models.enums import ExamStatus, sql_in
+
+if TYPE_CHECKING:
+    from models.curriculum import Curriculum
+    from models.organisation import Organisation
+    from models.person import Person
+    from models.standard import Standard
 
 
 class ScoringScheme(TimestampedModel):
@@ -15,11 +23,11 @@ class ScoringScheme(TimestampedModel):
     `parts` is a list of {"code", "name", "max"}; seed 003's scheme is the demo one.
     """
 
-    awarding_body = fields.ForeignKeyField(
+    awarding_body: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="scoring_schemes", null=True, on_delete=fields.RESTRICT
     )
     name = fields.CharField(max_length=255)
-    parts = fields.JSONField()
+    parts: list[dict[str, object]] = fields.JSONField()  # type: ignore[assignment]
     pass_mark = fields.IntField()
     partial_pass_mark = fields.IntField(null=True)
 
@@ -35,29 +43,29 @@ class ScoringScheme(TimestampedModel):
 
 
 class Exam(VersionedModel):
-    school = fields.ForeignKeyField(
+    school: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="school_exams", on_delete=fields.RESTRICT
     )
-    awarding_body = fields.ForeignKeyField(
+    awarding_body: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="awarding_body_exams", on_delete=fields.RESTRICT
     )
-    curriculum = fields.ForeignKeyField(
+    curriculum: fields.ForeignKeyRelation[Curriculum] = fields.ForeignKeyField(
         "models.Curriculum", related_name="exams", on_delete=fields.RESTRICT
     )
-    standard = fields.ForeignKeyField(
+    standard: fields.ForeignKeyRelation[Standard] = fields.ForeignKeyField(
         "models.Standard", related_name="exams", on_delete=fields.RESTRICT
     )
-    scoring_scheme = fields.ForeignKeyField(
+    scoring_scheme: fields.ForeignKeyNullableRelation[ScoringScheme] = fields.ForeignKeyField(
         "models.ScoringScheme", related_name="exams", null=True, on_delete=fields.RESTRICT
     )
     status = fields.CharEnumField(ExamStatus, max_length=16, default=ExamStatus.DRAFT)
     graduation_date = fields.DateField()
     language = fields.CharField(max_length=2, default="et")
     final_course = fields.IntField()
-    responsible = fields.ForeignKeyField(
+    responsible: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="responsible_exams", on_delete=fields.RESTRICT
     )
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="created_exams", on_delete=fields.RESTRICT
     )
     comment = fields.TextField(null=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
@@ -11,9 +13,15 @@ from models.enums import CommitteeRole, sql_in
 # A group's limit is capped so that its participant list stays a bounded, plain list.
 MAX_GROUP_LIMIT = 200
 
+if TYPE_CHECKING:
+    from models.exam import Exam
+    from models.person import Person
+
 
 class ExamGroup(VersionedModel):
-    exam = fields.ForeignKeyField("models.Exam", related_name="groups", on_delete=fields.CASCADE)
+    exam: fields.ForeignKeyNullableRelation[Exam] = fields.ForeignKeyField(
+        "models.Exam", related_name="groups", on_delete=fields.CASCADE
+    )
     name = fields.CharField(max_length=255)
     limit = fields.IntField()
     language = fields.CharField(max_length=2, default="et")
@@ -33,10 +41,10 @@ class ExamGroup(VersionedModel):
 
 
 class CommitteeMember(TimestampedModel):
-    group = fields.ForeignKeyField(
+    group: fields.ForeignKeyRelation[ExamGroup] = fields.ForeignKeyField(
         "models.ExamGroup", related_name="committee_members", on_delete=fields.CASCADE
     )
-    person = fields.ForeignKeyField(
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="committee_memberships", on_delete=fields.RESTRICT
     )
     role = fields.CharEnumField(CommitteeRole, max_length=16)

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from models.base import VersionedModel
 from models.enums import FundingCode, ParticipantKind, ParticipantResult, sql_in
 
+if TYPE_CHECKING:
+    from models.exam import Exam
+    from models.group import ExamGroup
+    from models.person import Person
+    from models.standard import PartialQualification, Specialisation
+    from models.student import Student
+
 
 class Participant(VersionedModel):
-    exam = fields.ForeignKeyField(
+    exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="participants", on_delete=fields.CASCADE
     )
-    group = fields.ForeignKeyField(
+    group: fields.ForeignKeyNullableRelation[ExamGroup] = fields.ForeignKeyField(
         "models.ExamGroup", related_name="participants", null=True, on_delete=fields.SET_NULL
     )
-    person = fields.ForeignKeyField(
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="participations", on_delete=fields.RESTRICT
     )
-    student = fields.ForeignKeyField(
+    student: fields.ForeignKeyNullableRelation[Student] = fields.ForeignKeyField(
         "models.Student", related_name="participations", null=True, on_delete=fields.RESTRICT
     )
     kind = fields.CharEnumField(ParticipantKind, max_length=24)
@@ -29,17 +38,19 @@ class Participant(VersionedModel):
     special_needs = fields.BooleanField(default=False)
     result = fields.CharEnumField(ParticipantResult, max_length=16, null=True)
     score = fields.IntField(null=True)
-    scores = fields.JSONField(null=True)
+    scores: dict[str, int] | None = fields.JSONField(null=True)  # type: ignore[assignment]
     absence_reason = fields.TextField(null=True)
     # The commission's decision.
     awarded = fields.BooleanField(null=True)
-    partial_qualification = fields.ForeignKeyField(
-        "models.PartialQualification",
-        related_name="participants",
-        null=True,
-        on_delete=fields.RESTRICT,
+    partial_qualification: fields.ForeignKeyNullableRelation[PartialQualification] = (
+        fields.ForeignKeyField(
+            "models.PartialQualification",
+            related_name="participants",
+            null=True,
+            on_delete=fields.RESTRICT,
+        )
     )
-    specialisation = fields.ForeignKeyField(
+    specialisation: fields.ForeignKeyNullableRelation[Specialisation] = fields.ForeignKeyField(
         "models.Specialisation", related_name="participants", null=True, on_delete=fields.RESTRICT
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.exceptions import ValidationError
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
@@ -9,6 +11,9 @@ from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 from models.base import TimestampedModel
 from models.enums import Role, sql_in
 from models.personal_code import is_valid_personal_code
+
+if TYPE_CHECKING:
+    from models.organisation import Organisation
 
 
 def validate_personal_code(value: str) -> None:
@@ -42,7 +47,7 @@ class RoleAssignment(TimestampedModel):
         "models.Person", related_name="role_assignments", on_delete=fields.CASCADE
     )
     role = fields.CharEnumField(Role, max_length=20)
-    organisation = fields.ForeignKeyField(
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="role_assignments", null=True, on_delete=fields.CASCADE
     )
 

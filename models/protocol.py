@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from models.base import TimestampedModel, VersionedModel
 from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod, sql_in
 
+if TYPE_CHECKING:
+    from models.exam import Exam
+    from models.group import ExamGroup
+    from models.organisation import Organisation
+    from models.person import Person
+
 
 class Protocol(VersionedModel):
-    exam = fields.ForeignKeyField(
+    exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="protocols", on_delete=fields.RESTRICT
     )
     # Assessment protocols belong to one group; the commission protocol to the whole exam.
-    group = fields.ForeignKeyField(
+    group: fields.ForeignKeyNullableRelation[ExamGroup] = fields.ForeignKeyField(
         "models.ExamGroup", related_name="protocols", null=True, on_delete=fields.RESTRICT
     )
     kind = fields.CharEnumField(ProtocolKind, max_length=16)
@@ -39,7 +47,7 @@ class Protocol(VersionedModel):
 class ProtocolDocument(TimestampedModel):
     """The PDF bytes, kept apart so that listing protocols never loads documents."""
 
-    protocol = fields.OneToOneField(
+    protocol: fields.OneToOneRelation[Protocol] = fields.OneToOneField(
         "models.Protocol", related_name="document", on_delete=fields.CASCADE
     )
     content = fields.BinaryField()
@@ -52,7 +60,7 @@ class ProtocolDocument(TimestampedModel):
 class ProtocolNumberSequence(TimestampedModel):
     """The last commission protocol number per awarding body and year: gapless by design."""
 
-    awarding_body = fields.ForeignKeyField(
+    awarding_body: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="protocol_sequences", on_delete=fields.RESTRICT
     )
     year = fields.IntField()
@@ -69,10 +77,10 @@ class ProtocolNumberSequence(TimestampedModel):
 
 
 class Signature(TimestampedModel):
-    protocol = fields.ForeignKeyField(
+    protocol: fields.ForeignKeyRelation[Protocol] = fields.ForeignKeyField(
         "models.Protocol", related_name="signatures", on_delete=fields.CASCADE
     )
-    signer = fields.ForeignKeyField(
+    signer: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="signatures", on_delete=fields.RESTRICT
     )
     signer_role = fields.CharField(max_length=32)

@@ -4,12 +4,16 @@ the awarding bodies that may award them."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from models.base import TimestampedModel
 from models.enums import StandardStatus
+
+if TYPE_CHECKING:
+    from models.organisation import Organisation
 
 
 class Standard(TimestampedModel):
@@ -61,7 +65,7 @@ def standard_status(valid_from: date, valid_until: date | None, day: date) -> St
 class PartialQualification(TimestampedModel):
     """An osakutse: a smaller qualification inside a standard."""
 
-    standard = fields.ForeignKeyField(
+    standard: fields.ForeignKeyRelation[Standard] = fields.ForeignKeyField(
         "models.Standard", related_name="partial_qualifications", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=255)
@@ -74,7 +78,7 @@ class PartialQualification(TimestampedModel):
 
 
 class Specialisation(TimestampedModel):
-    standard = fields.ForeignKeyField(
+    standard: fields.ForeignKeyRelation[Standard] = fields.ForeignKeyField(
         "models.Standard", related_name="specialisations", on_delete=fields.CASCADE
     )
     name = fields.CharField(max_length=255)
@@ -87,10 +91,10 @@ class Specialisation(TimestampedModel):
 
 
 class StandardAwardingBody(TimestampedModel):
-    standard = fields.ForeignKeyField(
+    standard: fields.ForeignKeyRelation[Standard] = fields.ForeignKeyField(
         "models.Standard", related_name="awarding_body_links", on_delete=fields.CASCADE
     )
-    awarding_body = fields.ForeignKeyField(
+    awarding_body: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="standard_links", on_delete=fields.RESTRICT
     )
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from models.base import TimestampedModel
 from models.enums import FundingCode, sql_in
 
+if TYPE_CHECKING:
+    from models.curriculum import Curriculum
+    from models.person import Person
+    from models.standard import Standard
+
 
 class Student(TimestampedModel):
-    person = fields.ForeignKeyField(
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="enrolments", on_delete=fields.RESTRICT
     )
-    curriculum = fields.ForeignKeyField(
+    curriculum: fields.ForeignKeyRelation[Curriculum] = fields.ForeignKeyField(
         "models.Curriculum", related_name="students", on_delete=fields.RESTRICT
     )
     # The standard the student studied under (matters once that standard has expired).
-    standard = fields.ForeignKeyField(
+    standard: fields.ForeignKeyNullableRelation[Standard] = fields.ForeignKeyField(
         "models.Standard", related_name="students", null=True, on_delete=fields.RESTRICT
     )
     course = fields.IntField()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -30,7 +30,9 @@ class NotificationQuery:
         info: strawberry.Info,
         first: int = 20,
         after: str | None = None,
-        unread_only: bool = False,
+        unread_only: Annotated[
+            bool, strawberry.argument(description="Only notifications not yet read.")
+        ] = False,
     ) -> Connection[Notification]:
         viewer = info.context.viewer
         if viewer.person_id is None:

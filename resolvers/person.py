@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from graphql import GraphQLError
 
@@ -76,8 +78,14 @@ class PersonMutation:
     async def role_select(
         self,
         info: strawberry.Info,
-        role: Role,
-        organisation: strawberry.ID | None = None,
+        role: Annotated[Role, strawberry.argument(description="The role to act in.")],
+        organisation: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The school or awarding body the role is held in; "
+                "none for the registry admin."
+            ),
+        ] = None,
     ) -> RoleSelectPayload:
         context = info.context
         viewer = context.viewer

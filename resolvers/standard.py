@@ -57,11 +57,11 @@ def standard_filter(f: StandardFilter | None, today: date) -> Q:
         links = CurriculumStandard.filter(curriculum__school_id=school_id)
         q &= Q(id__in=Subquery(links.values("standard_id")))
     if f.specialisation:
-        matching = Specialisation.filter(name__icontains=f.specialisation)
-        q &= Q(id__in=Subquery(matching.values("standard_id")))
+        specialisations = Specialisation.filter(name__icontains=f.specialisation)
+        q &= Q(id__in=Subquery(specialisations.values("standard_id")))
     if f.partial_qualification:
-        matching = PartialQualification.filter(name__icontains=f.partial_qualification)
-        q &= Q(id__in=Subquery(matching.values("standard_id")))
+        partials = PartialQualification.filter(name__icontains=f.partial_qualification)
+        q &= Q(id__in=Subquery(partials.values("standard_id")))
     return q
 
 

@@ -33,7 +33,10 @@ class Edge(Generic[NodeT]):
 
 @strawberry.type(description="A page of a list that can grow, with keyset cursors.")
 class Connection(Generic[NodeT]):
-    edges: list[Edge[NodeT]] = strawberry.field(description="The items of this page.")
+    # `first` on the connection field already counts the items: no second multiplier here.
+    edges: list[Edge[NodeT]] = strawberry.field(
+        description="The items of this page.", metadata={"cost_bound": 1}
+    )
     page_info: PageInfo = strawberry.field(description="Paging information.")
     count: strawberry.Private[Callable[[], Awaitable[int]]]
 

@@ -1,34 +1,41 @@
-"""The domain enumerations, exposed to GraphQL with descriptions."""
+"""The domain enumerations, registered with GraphQL descriptions (the classes stay the same)."""
 
 from __future__ import annotations
 
 import strawberry
 
-from models import enums
+from models.enums import (
+    CertificateKind,
+    CommitteeRole,
+    ExamStatus,
+    FundingCode,
+    ParticipantKind,
+    ParticipantResult,
+    ProtocolKind,
+    ProtocolStatus,
+    Role,
+    SignatureMethod,
+    StandardStatus,
+)
 
-Role = strawberry.enum(enums.Role, description="A role a person can act in.")
-ExamStatus = strawberry.enum(enums.ExamStatus, description="Where an exam is in its lifecycle.")
-ParticipantKind = strawberry.enum(
-    enums.ParticipantKind, description="How a participant came to the exam."
-)
-ParticipantResult = strawberry.enum(
-    enums.ParticipantResult, description="A participant's result; null until assessed."
-)
-FundingCode = strawberry.enum(
-    enums.FundingCode,
-    description="EHIS funding code: R and Z are state funded (RE-jah), M and T are not (RE-ei).",
-)
-CommitteeRole = strawberry.enum(
-    enums.CommitteeRole, description="A member's place in an assessment committee."
-)
-ProtocolKind = strawberry.enum(
-    enums.ProtocolKind, description="Assessment protocol (per group) or commission protocol."
-)
-ProtocolStatus = strawberry.enum(enums.ProtocolStatus, description="Signing state of a protocol.")
-SignatureMethod = strawberry.enum(enums.SignatureMethod, description="How a signature was made.")
-CertificateKind = strawberry.enum(
-    enums.CertificateKind, description="Full certificate or partial (osakutse) certificate."
-)
-StandardStatus = strawberry.enum(
-    enums.StandardStatus, description="Validity of a standard version on a given day."
-)
+_DESCRIPTIONS = {
+    Role: "A role a person can act in.",
+    ExamStatus: "Where an exam is in its lifecycle.",
+    ParticipantKind: "How a participant came to the exam.",
+    ParticipantResult: "A participant's result; null until assessed.",
+    FundingCode: "EHIS funding code: R and Z are state funded (RE-jah), M and T are not (RE-ei).",
+    CommitteeRole: "A member's place in an assessment committee.",
+    ProtocolKind: "Assessment protocol (per group) or commission protocol.",
+    ProtocolStatus: "Signing state of a protocol.",
+    SignatureMethod: "How a signature was made.",
+    CertificateKind: "Full certificate or partial (osakutse) certificate.",
+    StandardStatus: "Validity of a standard version on a given day.",
+}
+for _enum, _description in _DESCRIPTIONS.items():
+    strawberry.enum(_enum, description=_description)
+
+__all__ = [
+    "CertificateKind", "CommitteeRole", "ExamStatus", "FundingCode", "ParticipantKind",
+    "ParticipantResult", "ProtocolKind", "ProtocolStatus", "Role", "SignatureMethod",
+    "StandardStatus",
+]

@@ -1,0 +1,1 @@
+"""Benchmarks: read-path throughput of the GraphQL API against a hand-written SQL reference."""

@@ -1,0 +1,1 @@
+"""Boundaries to external registries and providers (EHIS, population register, sign-in)."""

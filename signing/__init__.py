@@ -1,0 +1,1 @@
+"""Producing and verifying PAdES-signed protocols (pyHanko). Knows nothing of GraphQL."""
