@@ -81,13 +81,17 @@ def personal_code(n: int) -> str:
 
 
 # ----- the database itself -----
+def _remove_sqlite_file(url: str) -> None:
+    path = url.removeprefix("sqlite://")
+    if path and path != ":memory:":
+        Path(path).unlink(missing_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
 async def recreate_database(url: str) -> None:
     """Drop and create the database named in a PostgreSQL URL, or delete a SQLite file."""
     if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite://")
-        if path and path != ":memory:":
-            Path(path).unlink(missing_ok=True)
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _remove_sqlite_file(url)
         return
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
@@ -255,7 +259,9 @@ class _Builder:
 async def generate(sizes: Sizes, *, postgres: bool) -> Handles:
     """Insert the data set into an empty, migrated database."""
     b = _Builder()
-    body = b.add(Organisation, kind=OrganisationKind.AWARDING_BODY, code="80000001", name="Kutsekoda")
+    body = b.add(
+        Organisation, kind=OrganisationKind.AWARDING_BODY, code="80000001", name="Kutsekoda"
+    )
     school = b.add(Organisation, kind=OrganisationKind.SCHOOL, code="7001", name="Bench Kool")
     standard = b.add(
         Standard,
@@ -305,9 +311,11 @@ async def find(postgres: bool) -> Handles:
     page = await Exam.filter(comment=PAGE_MARK).first().values("id", "school_id")
     if page is None:
         raise SystemExit("no benchmark data in this database: run without --reuse")
-    user = await RoleAssignment.filter(
-        role=Role.SCHOOL, organisation_id=page["school_id"]
-    ).first().values("person_id")
+    user = (
+        await RoleAssignment.filter(role=Role.SCHOOL, organisation_id=page["school_id"])
+        .first()
+        .values("person_id")
+    )
     return Handles(page["id"], page["school_id"], user["person_id"], await count_rows())
 
 

@@ -60,8 +60,8 @@ class Server:
             command, cwd=PROJECT_ROOT, env=environment, start_new_session=True
         )
 
-    async def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_ready(self, limit_seconds: float = 30.0) -> None:
+        deadline = time.monotonic() + limit_seconds
         async with httpx.AsyncClient(base_url=self.url) as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:

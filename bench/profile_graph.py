@@ -40,6 +40,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--profiler", choices=["cprofile", "pyinstrument"], default="cprofile")
     parser.add_argument("--top", type=int, default=30, help="rows of the cProfile listing")
+    parser.add_argument("--dump", type=Path, help="also save the cProfile stats to this file")
     return parser.parse_args()
 
 
@@ -59,7 +60,10 @@ async def main_async(args: argparse.Namespace) -> None:
         )
         app = create_app(settings, migrate=False, demo=False)
         if args.page == "exam":
-            body = {"query": EXAM_PAGE, "variables": {"id": to_global_id("Exam", handles.exam_page_id)}}
+            body = {
+                "query": EXAM_PAGE,
+                "variables": {"id": to_global_id("Exam", handles.exam_page_id)},
+            }
         else:
             body = {"query": SCHOOL_LIST, "variables": {"first": 20}}
         headers = {"Authorization": f"Bearer {token}"}
@@ -90,6 +94,8 @@ async def main_async(args: argparse.Namespace) -> None:
                 profile.enable()
                 await requests(args.requests)
                 profile.disable()
+                if args.dump:
+                    profile.dump_stats(args.dump)
                 for order in ("tottime", "cumulative"):
                     out = io.StringIO()
                     stats = pstats.Stats(profile, stream=out).strip_dirs().sort_stats(order)

@@ -51,9 +51,7 @@ class Scenario:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--database-url", default="postgres://postgres@127.0.0.1:5432/eh_bench"
-    )
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/eh_bench")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured time per scenario")
     parser.add_argument("--warmup", type=float, default=2.0, help="warm-up per scenario")
     parser.add_argument("--concurrency", type=int, default=8)
@@ -82,21 +80,18 @@ async def prepare(args: argparse.Namespace, postgres: bool) -> dataset.Handles:
 
 
 def scenarios(handles: dataset.Handles, list_size: int, postgres: bool) -> list[Scenario]:
-    exam_gid = to_global_id("Exam", handles.exam_page_id)
+    exam_id = to_global_id("Exam", handles.exam_page_id)
+    exam_page = {"query": EXAM_PAGE, "variables": {"id": exam_id}}
+    school_list = {"query": SCHOOL_LIST, "variables": {"first": list_size}}
+    exam_sql = f"/reference/exam/{handles.exam_page_id}"
+    school_sql = f"/reference/school/{handles.school_id}?first={list_size}"
     found = [
-        Scenario("exam page · GraphQL", "exam page", "/graphql",
-                 {"query": EXAM_PAGE, "variables": {"id": exam_gid}}, True),
-        Scenario("school list · GraphQL", "school list", "/graphql",
-                 {"query": SCHOOL_LIST, "variables": {"first": list_size}}, True),
-    ]  # fmt: skip
-    if postgres:
-        found.insert(
-            1, Scenario("exam page · SQL reference", "exam page",
-                        f"/reference/exam/{handles.exam_page_id}", None, False))  # fmt: skip
-        found.append(
-            Scenario("school list · SQL reference", "school list",
-                     f"/reference/school/{handles.school_id}?first={list_size}", None, False))  # fmt: skip
-    return found
+        Scenario("exam page · GraphQL", "exam page", "/graphql", exam_page, True),
+        Scenario("exam page · SQL reference", "exam page", exam_sql, None, False),
+        Scenario("school list · GraphQL", "school list", "/graphql", school_list, True),
+        Scenario("school list · SQL reference", "school list", school_sql, None, False),
+    ]
+    return [s for s in found if s.graphql or postgres]
 
 
 async def statements_per_request(
@@ -117,9 +112,7 @@ async def statements_per_request(
     return counts
 
 
-async def check_first_responses(
-    client: httpx.AsyncClient, todo: list[Scenario]
-) -> dict[str, Any]:
+async def check_first_responses(client: httpx.AsyncClient, todo: list[Scenario]) -> dict[str, Any]:
     """Send each scenario once, read the whole body, show any error; returns the data."""
     bodies: dict[str, Any] = {}
     for scenario in todo:
@@ -180,7 +173,10 @@ def report(
     console.print(table)
     by_name = {r.name: r for r in results}
     for page in ("exam page", "school list"):
-        graphql, reference = by_name.get(f"{page} · GraphQL"), by_name.get(f"{page} · SQL reference")
+        graphql, reference = (
+            by_name.get(f"{page} · GraphQL"),
+            by_name.get(f"{page} · SQL reference"),
+        )
         if graphql and reference and reference.rps:
             console.print(
                 f"{page}: GraphQL / reference throughput = {graphql.rps / reference.rps:.1%} "
@@ -226,8 +222,13 @@ async def main_async(args: argparse.Namespace) -> None:
                     console.print(f"running {scenario.name} …")
                     results.append(
                         await load.run(
-                            client, server, scenario.name, scenario.path, scenario.body,
-                            seconds=args.seconds, warmup=args.warmup,
+                            client,
+                            server,
+                            scenario.name,
+                            scenario.path,
+                            scenario.body,
+                            seconds=args.seconds,
+                            warmup=args.warmup,
                             concurrency=args.concurrency,
                         )  # fmt: skip
                     )

@@ -20,7 +20,7 @@ def _list(select: str) -> str:
     return f"COALESCE(({select}), '[]'::json)"
 
 
-_UTC_ISO = "'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"'"
+_UTC_ISO = '\'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\''
 
 _PARTICIPANTS = _list(
     f"""SELECT json_agg(json_build_object(

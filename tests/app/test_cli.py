@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from pathlib import Path
 
 from app.auth import verify_token
 from models.enums import Role
@@ -66,10 +67,11 @@ async def test_token_refuses_an_invalid_personal_code_without_echoing_it(app, em
     assert "5000011511" not in err + out
 
 
-async def test_export_schema_prints_the_committed_sdl(app):
-    from pathlib import Path
+COMMITTED_SDL = (Path(__file__).resolve().parents[2] / "schema" / "schema.graphql").read_text()
 
+
+async def test_export_schema_prints_the_committed_sdl(app):
     code, out, _ = await _run(app, "export-schema")
 
     assert code == 0
-    assert out == (Path(__file__).resolve().parents[2] / "schema" / "schema.graphql").read_text()
+    assert out == COMMITTED_SDL
