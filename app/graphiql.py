@@ -98,7 +98,7 @@ DEFAULT_QUERY = """# Eksamihaldus GraphiQL
 #
 # Without a token you see the public view. To act in a role, print a
 # token (`eksamihaldus demo-users` lists who can sign in):
-#   eksamihaldus token --person 38001085718 --role SCHOOL --organisation <EHIS code>
+#   eksamihaldus token --person 49403136515 --role SCHOOL
 # and put it in the Headers tab below:
 #   {"Authorization": "Bearer <token>"}
 # Run a query with Ctrl-Enter; Ctrl-Space completes names.

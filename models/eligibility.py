@@ -2,7 +2,8 @@
 
 Final-course students of the exam's curriculum, and students whose course is above the
 nominal duration (a previous period) up to one year after their studies ended, who are not
-already in another open exam.
+already in another open exam and have not sat a completed exam of this curriculum (those who
+failed come back as retakers, added by the awarding body).
 """
 
 from __future__ import annotations
@@ -39,11 +40,15 @@ def eligible_students_filter(
     )
     not_long_gone = Q(studies_ended_on__isnull=True) | Q(studies_ended_on__gte=cutoff)
     in_open_exam = Participant.filter(exam__status__in=OPEN_EXAM_STATUSES).values("person_id")
+    sat_before = Participant.filter(
+        exam__status=ExamStatus.COMPLETED, exam__curriculum_id=curriculum_id
+    ).values("person_id")
     return Q(
         in_course,
         not_long_gone,
         Q(curriculum_id=curriculum_id),
         ~Q(person_id__in=Subquery(in_open_exam)),
+        ~Q(person_id__in=Subquery(sat_before)),
     )
 
 

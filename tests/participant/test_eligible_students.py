@@ -68,6 +68,15 @@ async def test_final_course_and_recent_over_time_students_are_eligible(api):
         status=ExamStatus.SUBMITTED,
     )
     await create_participant(other_exam, person=await busy.person)
+    sat = await student("Sat", course=3)
+    completed = await create_exam(
+        school=school,
+        awarding_body=body,
+        standard=standard,
+        curriculum=curriculum,
+        status=ExamStatus.COMPLETED,
+    )
+    await create_participant(completed, person=await sat.person)
     other_school = await create_school()
     await create_student(
         await create_curriculum(other_school, standard),
