@@ -78,6 +78,15 @@ class Server:
         """User + system CPU of the server process and all its descendants (workers)."""
         return sum(_cpu_of(pid) for pid in _tree(self.process.pid))
 
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
 
 def database_cpu_seconds() -> float:
     """CPU of every local PostgreSQL process (read-only look at /proc; 0 for SQLite)."""
@@ -91,15 +100,6 @@ def database_cpu_seconds() -> float:
             if name == "postgres":
                 total += _cpu_of(int(entry))
     return total
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def _stat(pid: int) -> list[str] | None:

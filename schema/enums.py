@@ -35,7 +35,15 @@ for _enum, _description in _DESCRIPTIONS.items():
     strawberry.enum(_enum, description=_description)
 
 __all__ = [
-    "CertificateKind", "CommitteeRole", "ExamStatus", "FundingCode", "ParticipantKind",
-    "ParticipantResult", "ProtocolKind", "ProtocolStatus", "Role", "SignatureMethod",
+    "CertificateKind",
+    "CommitteeRole",
+    "ExamStatus",
+    "FundingCode",
+    "ParticipantKind",
+    "ParticipantResult",
+    "ProtocolKind",
+    "ProtocolStatus",
+    "Role",
+    "SignatureMethod",
     "StandardStatus",
 ]
