@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -17,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from app.cost import QueryCostLimiter
+from app.execution import FastExecutionContext
 from app.settings import Settings
 from resolvers.certificate import CertificateQuery
 from resolvers.curriculum import CurriculumQuery
@@ -61,14 +63,24 @@ def _is_user_fault(error: Any) -> bool:
     return "code" in extensions
 
 
-@cache
-def _schema(
-    production: bool, max_depth: int, max_tokens: int, max_aliases: int, max_cost: int
+def make_schema(
+    production: bool,
+    max_depth: int,
+    max_tokens: int,
+    max_aliases: int,
+    max_cost: int,
+    execution_context_class: type[Any] = FastExecutionContext,
 ) -> strawberry.Schema:
+    """A new schema; `build_schema` keeps one per configuration."""
+    # The rules are built once: ValidationCache keys on them, and limiters made per request
+    # would bring new rule classes each time, so the cache would never hit.
+    rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: AddValidationRules(rules),
         ParserCache,
         ValidationCache,
         # After validation (ValidationCache writes its result first), before execution.
@@ -96,9 +108,13 @@ def _schema(
         ],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=execution_context_class,
     )
     install_guards(schema)
     return schema
+
+
+_schema = cache(make_schema)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

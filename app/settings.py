@@ -72,7 +72,7 @@ class Settings:
     max_query_depth: int = 12
     max_query_tokens: int = 2000
     max_aliases: int = 15
-    max_query_cost: int = 50_000
+    max_query_cost: int = 100_000
     # Behaviour
     production: bool = False
     load_demo_data: bool = True
@@ -109,7 +109,7 @@ class Settings:
             max_query_depth=_int("EH_MAX_QUERY_DEPTH", 12),
             max_query_tokens=_int("EH_MAX_QUERY_TOKENS", 2000),
             max_aliases=_int("EH_MAX_ALIASES", 15),
-            max_query_cost=_int("EH_MAX_QUERY_COST", 50_000),
+            max_query_cost=_int("EH_MAX_QUERY_COST", 100_000),
             production=production,
             load_demo_data=_bool("EH_DEMO_DATA", not production),
         )

@@ -1,4 +1,4 @@
-"""The benchmark data set: a fresh database and rows inserted with `bulk_create`.
+"""The benchmark data set: rows inserted with `bulk_create` into an empty, migrated database.
 
 Primary keys are assigned here (the database is new), so no row has to be read back; on
 PostgreSQL the id sequences are moved past them afterwards. Two shapes share one school:
@@ -11,14 +11,11 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
-from tortoise import Tortoise, connections
 from tortoise.models import Model
 
+from bench.database import settle
 from models.curriculum import Curriculum, CurriculumStandard
 from models.enums import (
     CommitteeRole,
@@ -78,42 +75,6 @@ def personal_code(n: int) -> str:
         check = sum(d * w for d, w in zip(digits, (3, 4, 5, 6, 7, 8, 9, 1, 2, 3), strict=True)) % 11
         check = 0 if check == 10 else check
     return f"{body}{check}"
-
-
-# ----- the database itself -----
-def _remove_sqlite_file(url: str) -> None:
-    path = url.removeprefix("sqlite://")
-    if path and path != ":memory:":
-        Path(path).unlink(missing_ok=True)
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-
-
-async def recreate_database(url: str) -> None:
-    """Drop and create the database named in a PostgreSQL URL, or delete a SQLite file."""
-    if url.startswith("sqlite"):
-        _remove_sqlite_file(url)
-        return
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"refusing odd database name {name!r}")
-    admin_url = urlunsplit(("postgres", parts.netloc, "/postgres", "", ""))
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-
-
-async def _reset_sequences() -> None:
-    conn = connections.get("default")
-    for model in Tortoise.apps["models"].values():
-        table = model._meta.db_table
-        await conn.execute_script(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-            f'COALESCE((SELECT max(id) FROM "{table}"), 0) + 1, false)'
-        )
 
 
 # ----- rows -----
@@ -302,7 +263,7 @@ async def generate(sizes: Sizes, *, postgres: bool) -> Handles:
     for model, rows in b.rows.items():  # insertion order respects the foreign keys
         await model.bulk_create(rows, batch_size=1000)
     if postgres:
-        await _reset_sequences()
+        await settle()
     return Handles(page, school, user, await count_rows())
 
 

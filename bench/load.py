@@ -1,9 +1,10 @@
 """The server subprocess and the load generator.
 
-The server is uvicorn in its own process (`bench.server:create_bench_app`), on a free
-loopback port. The load is N asyncio tasks sharing one httpx.AsyncClient, each sending one
-request after another for a fixed time after a short warm-up. CPU time of both sides is read
-from /proc, so a saturated client shows up in the figures instead of hiding in them.
+The server is uvicorn in its own process (`bench.server:create_bench_app`, started by
+bench/serve.py, or by plain `uvicorn` when `stock`), on a free loopback port. The load is N
+asyncio tasks sharing one httpx.AsyncClient, each sending one request after another for a
+fixed time after a short warm-up. CPU time of the server, this client and PostgreSQL is read
+from /proc, so a saturated client or database shows up in the figures instead of hiding.
 """
 
 from __future__ import annotations
@@ -33,21 +34,25 @@ def free_port() -> int:
 class Server:
     """uvicorn serving the bench app; stopped (only this process group) on exit."""
 
-    def __init__(self, *, database_url: str, key_file: Path, workers: int, env: dict[str, str]):
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        key_file: Path,
+        workers: int,
+        env: dict[str, str],
+        stock: bool = False,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.server:create_bench_app",
-            "--factory",
-            "--host=127.0.0.1",
-            f"--port={self.port}",
-            f"--workers={workers}",
-            "--log-level=warning",
-            "--no-access-log",
-        ]
+        command = [sys.executable, "-m", "bench.serve", f"--port={self.port}"]
+        command.append(f"--workers={workers}")
+        if stock:  # plain uvicorn: with workers > 1 it loses TCP_NODELAY (see bench/serve.py)
+            command = [
+                sys.executable, "-m", "uvicorn", "bench.server:create_bench_app", "--factory",
+                "--host=127.0.0.1", f"--port={self.port}", f"--workers={workers}",
+                "--log-level=warning", "--no-access-log",
+            ]  # fmt: skip
         environment = {
             **os.environ,
             **env,
@@ -74,9 +79,9 @@ class Server:
                 await asyncio.sleep(0.2)
         raise SystemExit("the server did not become ready")
 
-    def cpu_seconds(self) -> float:
+    def cpu_seconds(self) -> dict[int, float]:
         """User + system CPU of the server process and all its descendants (workers)."""
-        return sum(_cpu_of(pid) for pid in _tree(self.process.pid))
+        return {pid: _cpu_of(pid) for pid in _tree(self.process.pid)}
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -88,9 +93,9 @@ class Server:
                 self.process.wait()
 
 
-def database_cpu_seconds() -> float:
-    """CPU of every local PostgreSQL process (read-only look at /proc; 0 for SQLite)."""
-    total = 0.0
+def database_cpu_seconds() -> dict[int, float]:
+    """CPU of every local PostgreSQL process (a read-only look at /proc; none for SQLite)."""
+    found = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
@@ -98,8 +103,13 @@ def database_cpu_seconds() -> float:
             except OSError:
                 continue
             if name == "postgres":
-                total += _cpu_of(int(entry))
-    return total
+                found[int(entry)] = _cpu_of(int(entry))
+    return found
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU used between two readings by processes alive at the second (new ones in full)."""
+    return sum(max(0.0, cpu - before.get(pid, 0.0)) for pid, cpu in after.items())
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -193,7 +203,7 @@ async def run(
     until = started + seconds
     await asyncio.gather(*(worker(until, True) for _ in range(concurrency)))
     result.seconds = time.perf_counter() - started
-    result.server_cpu = (server.cpu_seconds() - server_cpu) / result.seconds
+    result.server_cpu = _spent(server_cpu, server.cpu_seconds()) / result.seconds
     result.client_cpu = (time.process_time() - client_cpu) / result.seconds
-    result.database_cpu = (database_cpu_seconds() - database_cpu) / result.seconds
+    result.database_cpu = _spent(database_cpu, database_cpu_seconds()) / result.seconds
     return result

@@ -32,7 +32,7 @@ from app.asgi import create_app
 from app.auth import issue_token, load_key_ring
 from app.settings import Settings
 from app.sqlcount import count_statements
-from bench import dataset, load
+from bench import database, dataset, load
 from bench.queries import EXAM_PAGE, SCHOOL_LIST, count_fields, first_difference, normalise
 from models.enums import Role
 from schema.node import to_global_id
@@ -63,13 +63,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--list-participants", type=int, default=20, help="school list: per group")
     parser.add_argument("--max-query-cost", type=int, default=None, help="server's cost limit")
     parser.add_argument("--reuse", action="store_true", help="keep the database and its data")
+    parser.add_argument(
+        "--stock-uvicorn",
+        action="store_true",
+        help="plain `uvicorn --workers N` (loses TCP_NODELAY when N > 1; see bench/serve.py)",
+    )
     return parser.parse_args(argv)
 
 
 async def prepare(args: argparse.Namespace, postgres: bool) -> dataset.Handles:
     url = args.database_url
     if not args.reuse:
-        await dataset.recreate_database(url)
+        await database.recreate_database(url)
     await db.start(url)
     if args.reuse:
         return await dataset.find(postgres)
@@ -208,7 +213,7 @@ async def main_async(args: argparse.Namespace) -> None:
         statements = await statements_per_request(settings, headers, todo)
         server = load.Server(
             database_url=args.database_url, key_file=key_file, workers=args.workers,
-            env={"EH_MAX_QUERY_COST": str(cost)},
+            env={"EH_MAX_QUERY_COST": str(cost)}, stock=args.stock_uvicorn,
         )  # fmt: skip
         try:
             await server.wait_ready()
@@ -238,7 +243,8 @@ async def main_async(args: argparse.Namespace) -> None:
         "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.machine()}",
         "database": f"{await database_version(postgres)} ({args.database_url})",
-        "server": f"uvicorn, {args.workers} worker(s), loop/http: {_uvicorn_impl()}, "
+        "server": f"uvicorn{' (stock CLI)' if args.stock_uvicorn else ''}, "
+        f"{args.workers} worker(s), loop/http: {_uvicorn_impl()}, "
         f"max query cost {cost}",
         "data set": ", ".join(f"{k} {v}" for k, v in handles.rows.items()),
         "pages": f"exam page {args.groups} groups × {args.participants} participants; "

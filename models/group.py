@@ -10,8 +10,10 @@ from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 from models.base import LocalTimeField, TimestampedModel, VersionedModel
 from models.enums import CommitteeRole, sql_in
 
-# A group's limit is capped so that its participant list stays a bounded, plain list.
-MAX_GROUP_LIMIT = 200
+# A group's limit is capped so that its participant list stays a bounded, plain list whose
+# size the query cost can count on. Seed 000's groups hold about 23; one committee assesses
+# a group, so 60 is generous.
+MAX_GROUP_LIMIT = 60
 
 if TYPE_CHECKING:
     from models.exam import Exam

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 
+from models.group import MAX_GROUP_LIMIT
 from schema.enums import CommitteeRole
 from schema.node import Node, to_global_id
 from schema.participant import Participant
@@ -63,7 +64,7 @@ class ExamGroup(Node):
 
     @strawberry.field(
         description="Participants in the group, by last name (bounded by the group limit).",
-        metadata={"cost_bound": 40},
+        metadata={"cost_bound": MAX_GROUP_LIMIT},
     )
     async def participants(self, info: strawberry.Info) -> list[Participant]:
         return await info.context.loaders.participants_by_group.load(self.pk)

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddConstraint(
             model_name='ExamGroup',
-            constraint=CheckConstraint(check='"limit" BETWEEN 1 AND 200', name='exam_group_limit_chk'),
+            constraint=CheckConstraint(check='"limit" BETWEEN 1 AND 60', name='exam_group_limit_chk'),
         ),
         ops.AddConstraint(
             model_name='Organisation',
