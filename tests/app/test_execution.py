@@ -10,7 +10,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.demo import DEMO_USERS, load_demo_data
 from app.execution import FastExecutionContext
-from app.graphql import build_schema, make_schema
+from app.graphql import make_schema
 from app.settings import Settings
 from models.access import PUBLIC, Viewer
 from models.organisation import Organisation
