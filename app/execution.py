@@ -3,24 +3,29 @@
 graphql-core completes every field alike: it builds a resolve-info object, calls the resolver
 through Strawberry's wrapper, then completes the value by its type. For the bulk of a large
 answer (participants' names, codes, results; edges and nodes) the resolver is a plain
-attribute read. This execution context reads those attributes directly, serialises leaves by
-their type, and completes plain nested objects and lists of them recursively; a field with a
-resolver, arguments, an abstract type, a null where null is not allowed, or a hidden guarded
-field (whose FORBIDDEN error the standard path reports) takes the standard path. The answer
-is the same either way (tests/app/test_execution.py compares them).
+attribute read. This execution context compiles each selection set once per request into a
+flat list of steps, reads plain attributes directly, serialises leaves by their type, and
+completes plain nested objects and lists of objects (also those a resolver returned)
+without the per-item machinery. A field with a resolver, arguments or directives, an
+abstract type, a null where null is not allowed, or a hidden guarded field (whose FORBIDDEN
+error the standard path reports) takes the standard path. The answer is the same either way:
+tests/app/test_execution.py compares both paths for every demo role.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from graphql import (
+    GraphQLEnumType,
+    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     Undefined,
     is_leaf_type,
 )
@@ -28,36 +33,8 @@ from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.field import StrawberryField
 
-# A plan returns this when the standard path must complete the field.
-_STANDARD = object()
-
-_PLANS = "_eksamihaldus_fast_plans"
-
-
-@dataclass(frozen=True, slots=True)
-class _Leaf:
-    attribute: str
-    serialize: Callable[[Any], Any]
-    nullable: bool
-    guard: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Object:
-    attribute: str
-    object_type: GraphQLObjectType
-    nullable: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _ObjectList:
-    attribute: str
-    item_type: GraphQLObjectType
-    nullable: bool
-    items_nullable: bool
-
-
-_Plan = _Leaf | _Object | _ObjectList
+# Step kinds.
+_STANDARD, _TYPENAME, _LEAF, _OBJECT, _LIST = range(5)
 
 
 def _unwrap(graphql_type: GraphQLOutputType) -> tuple[Any, bool]:
@@ -66,85 +43,132 @@ def _unwrap(graphql_type: GraphQLOutputType) -> tuple[Any, bool]:
     return graphql_type, True
 
 
-def _plan(field: Any) -> _Plan | None:
+def _serializer(leaf_type: Any) -> Callable[[Any], Any]:
+    serialize: Callable[[Any], Any] = leaf_type.serialize
+    if leaf_type is GraphQLString or leaf_type is GraphQLID:
+        return lambda value: value if type(value) is str else serialize(value)
+    if isinstance(leaf_type, GraphQLEnumType):
+        # Our enums are string enums: a member and its plain value both map to the name.
+        names = {value.value: name for name, value in leaf_type.values.items()}
+        return lambda value: names.get(value) or serialize(value)
+    return serialize
+
+
+def _step(field: Any, node: Any) -> tuple[int, Any]:
+    """How to complete one field: a kind and what that kind needs."""
     definition = (field.extensions or {}).get("strawberry-definition")
-    if not isinstance(definition, StrawberryField) or field.args:
-        return None
+    if (
+        not isinstance(definition, StrawberryField)
+        or field.args
+        or node.arguments
+        or node.directives
+    ):
+        return _STANDARD, None
     guard = definition.metadata.get("guard")
-    resolve = field.resolve
-    plain = getattr(resolve, "__name__", "") == "_get_basic_result"
+    plain = getattr(field.resolve, "__name__", "") == "_get_basic_result"
     if not plain and guard is None:
-        return None
+        return _STANDARD, None
+    attribute = definition.python_name
     inner, nullable = _unwrap(field.type)
     if is_leaf_type(inner):
-        return _Leaf(definition.python_name, inner.serialize, nullable, guard)
+        return _LEAF, (attribute, _serializer(inner), nullable, guard)
     if guard is not None:
-        return None
+        return _STANDARD, None
     if isinstance(inner, GraphQLObjectType):
-        return _Object(definition.python_name, inner, nullable)
+        return _OBJECT, (attribute, inner, nullable)
     if isinstance(inner, GraphQLList):
         item, items_nullable = _unwrap(inner.of_type)
         if isinstance(item, GraphQLObjectType):
-            return _ObjectList(definition.python_name, item, nullable, items_nullable)
-    return None
-
-
-def plans_for(object_type: GraphQLObjectType) -> dict[str, _Plan]:
-    plans: dict[str, _Plan] | None = getattr(object_type, _PLANS, None)
-    if plans is None:
-        plans = {}
-        for name, field in object_type.fields.items():
-            plan = _plan(field)
-            if plan is not None:
-                plans[name] = plan
-        setattr(object_type, _PLANS, plans)
-    return plans
+            return _LIST, (attribute, item, nullable, items_nullable)
+    return _STANDARD, None
 
 
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Completes plain fields directly; see the module docstring."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # id(grouped field set) -> (the set, kept alive so the id stays unique; its steps)
+        self._compiled: dict[int, tuple[Any, list[tuple[Any, ...]]]] = {}
+
+    def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
+        cached = self._compiled.get(id(grouped_field_set))
+        if cached is not None and cached[0] is grouped_field_set:
+            return cached[1]
+        steps = []
+        for response_name, field_details_list in grouped_field_set.items():
+            node = field_details_list[0].node
+            name = node.name.value
+            if name == "__typename":
+                kind, plan = _TYPENAME, None
+            else:
+                field = parent_type.fields.get(name)
+                kind, plan = (_STANDARD, None) if field is None else _step(field, node)
+            steps.append((response_name, kind, plan, field_details_list))
+        self._compiled[id(grouped_field_set)] = (grouped_field_set, steps)
+        return steps
+
     def execute_fields(  # type: ignore[override]
         self,
         parent_type: GraphQLObjectType,
-        source_value: Any,
+        source: Any,
         path: Path | None,
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
-        plans = plans_for(parent_type)
         results: dict[str, Any] = {}
         pending: list[str] = []
         is_awaitable = self.is_awaitable
         try:
-            for response_name, field_details_list in grouped_field_set.items():
-                node = field_details_list[0].node
-                name = node.name.value
-                result: Any = _STANDARD
-                if name == "__typename":
-                    result = parent_type.name
-                else:
-                    plan = plans.get(name)
-                    if plan is not None and not node.arguments:
-                        result = self._complete_plain(
-                            plan,
-                            source_value,
-                            field_details_list,
-                            path,
-                            response_name,
-                            parent_type,
-                            position_context,
-                        )
-                if result is _STANDARD:
-                    result = self.execute_field(
+            for response_name, kind, plan, field_details_list in self._steps(
+                parent_type, grouped_field_set
+            ):
+                if kind == _LEAF:
+                    attribute, serialize, nullable, guard = plan
+                    if guard is None or getattr(source, guard):
+                        value = getattr(source, attribute)
+                        if value is None:
+                            if nullable:
+                                results[response_name] = None
+                                continue
+                        else:
+                            serialized = serialize(value)
+                            if serialized is not None and serialized is not Undefined:
+                                results[response_name] = serialized
+                                continue
+                    result: Any = self._standard(
                         parent_type,
-                        source_value,
+                        source,
                         field_details_list,
-                        Path(path, response_name, parent_type.name),
+                        path,
+                        response_name,
                         position_context,
                     )
-                    if result is Undefined:
-                        continue
+                elif kind == _TYPENAME:
+                    results[response_name] = parent_type.name
+                    continue
+                elif kind == _STANDARD:
+                    result = self._standard(
+                        parent_type,
+                        source,
+                        field_details_list,
+                        path,
+                        response_name,
+                        position_context,
+                    )
+                else:
+                    result = self._complete_nested(
+                        kind,
+                        plan,
+                        parent_type,
+                        source,
+                        field_details_list,
+                        path,
+                        response_name,
+                        position_context,
+                    )
+                if result is Undefined:
+                    continue
                 results[response_name] = result
                 if is_awaitable(result):
                     pending.append(response_name)
@@ -156,6 +180,23 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return results
         return self._gather(results, pending)
 
+    def _standard(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Path | None,
+        response_name: str,
+        position_context: Any,
+    ) -> Any:
+        return self.execute_field(
+            parent_type,
+            source,
+            field_details_list,
+            Path(path, response_name, parent_type.name),
+            position_context,
+        )
+
     async def _gather(self, results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
         if len(pending) == 1:
             results[pending[0]] = await results[pending[0]]
@@ -164,67 +205,105 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         results.update(zip(pending, values, strict=True))
         return results
 
-    def _complete_plain(
+    def _complete_nested(
         self,
-        plan: _Plan,
+        kind: int,
+        plan: Any,
+        parent_type: GraphQLObjectType,
         source: Any,
         field_details_list: Any,
         path: Path | None,
         response_name: str,
-        parent_type: GraphQLObjectType,
         position_context: Any,
     ) -> Any:
-        if isinstance(plan, _Leaf):
-            if plan.guard is not None and not getattr(source, plan.guard):
-                return _STANDARD
-            value = getattr(source, plan.attribute)
-            if value is None:
-                return None if plan.nullable else _STANDARD
-            serialized = plan.serialize(value)
-            return _STANDARD if serialized is None or serialized is Undefined else serialized
-        value = getattr(source, plan.attribute)
+        value = getattr(source, plan[0])
         if value is None:
-            return None if plan.nullable else _STANDARD
-        field_path = Path(path, response_name, parent_type.name)
-        if isinstance(plan, _Object):
-            if not _is_of(plan.object_type, value):
-                return _STANDARD
-            return self._guarded(
-                lambda: self._complete_object(
-                    plan.object_type, value, field_details_list, field_path, position_context
-                ),
-                parent_type,
-                field_details_list,
-                field_path,
+            if plan[2]:
+                return None
+            return self._standard(
+                parent_type, source, field_details_list, path, response_name, position_context
             )
-        items = list(value)
-        if not all(item is not None or plan.items_nullable for item in items):
-            return _STANDARD
-        if not all(item is None or _is_of(plan.item_type, item) for item in items):
-            return _STANDARD
-        return self._guarded(
-            lambda: self._complete_list(
-                plan.item_type, items, field_details_list, field_path, position_context
-            ),
-            parent_type,
-            field_details_list,
-            field_path,
+        field_path = Path(path, response_name, parent_type.name)
+        if kind == _OBJECT:
+            object_type = plan[1]
+            if not _is_of(object_type, value):
+                return self._standard(
+                    parent_type,
+                    source,
+                    field_details_list,
+                    path,
+                    response_name,
+                    position_context,
+                )
+            completion = lambda: self.execute_fields(  # noqa: E731
+                object_type,
+                value,
+                field_path,
+                self.collect_subfields(object_type, field_details_list)[0],
+                position_context,
+            )
+        else:
+            items = self._plain_items(plan[1], plan[3], value)
+            if items is None:
+                return self._standard(
+                    parent_type,
+                    source,
+                    field_details_list,
+                    path,
+                    response_name,
+                    position_context,
+                )
+            completion = lambda: self._complete_items(  # noqa: E731
+                plan[1], plan[3], items, field_details_list, field_path, position_context
+            )
+        field_type = parent_type.fields[field_details_list[0].node.name.value].type
+        return self._handled(completion, field_type, field_details_list, field_path)
+
+    def complete_value(  # type: ignore[override]
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A resolver's list of plain objects (a loader's participants, say) is completed
+        item by item here, without graphql-core's per-item steps."""
+        inner, _ = _unwrap(return_type)
+        if isinstance(inner, GraphQLList) and isinstance(result, list):
+            node = field_details_list[0].node
+            item_type, items_nullable = _unwrap(inner.of_type)
+            if isinstance(item_type, GraphQLObjectType) and not node.directives:
+                items = self._plain_items(item_type, items_nullable, result)
+                if items is not None:
+                    return self._complete_items(
+                        item_type,
+                        items_nullable,
+                        items,
+                        field_details_list,
+                        path,
+                        position_context,
+                    )
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
         )
 
-    def _complete_object(
-        self,
-        object_type: GraphQLObjectType,
-        value: Any,
-        field_details_list: Any,
-        path: Path,
-        position_context: Any,
-    ) -> Any:
-        grouped_field_set = self.collect_subfields(object_type, field_details_list)[0]
-        return self.execute_fields(object_type, value, path, grouped_field_set, position_context)
+    @staticmethod
+    def _plain_items(item_type: GraphQLObjectType, items_nullable: bool, value: Any) -> Any:
+        items = value if isinstance(value, list) else list(value)
+        for item in items:
+            if item is None:
+                if not items_nullable:
+                    return None
+            elif not _is_of(item_type, item):
+                return None
+        return items
 
-    def _complete_list(
+    def _complete_items(
         self,
         item_type: GraphQLObjectType,
+        items_nullable: bool,
         items: list[Any],
         field_details_list: Any,
         path: Path,
@@ -233,14 +312,33 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set = self.collect_subfields(item_type, field_details_list)[0]
         completed: list[Any] = []
         pending: list[int] = []
+        execute_fields = self.execute_fields
+        is_awaitable = self.is_awaitable
         for index, item in enumerate(items):
             if item is None:
                 completed.append(None)
                 continue
-            result = self.execute_fields(
-                item_type, item, Path(path, index, None), grouped_field_set, position_context
-            )
-            if self.is_awaitable(result):
+            item_path = Path(path, index, None)
+            if items_nullable:
+                # A failing nullable item becomes null on its own, as in the standard path.
+                result = self._handled(
+                    partial(
+                        execute_fields,
+                        item_type,
+                        item,
+                        item_path,
+                        grouped_field_set,
+                        position_context,
+                    ),
+                    item_type,
+                    field_details_list,
+                    item_path,
+                )
+            else:
+                result = execute_fields(
+                    item_type, item, item_path, grouped_field_set, position_context
+                )
+            if is_awaitable(result):
                 pending.append(index)
             completed.append(result)
         if not pending:
@@ -254,15 +352,14 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         return gather()
 
-    def _guarded(
+    def _handled(
         self,
         complete: Callable[[], Any],
-        parent_type: GraphQLObjectType,
+        field_type: GraphQLOutputType,
         field_details_list: Any,
         path: Path,
     ) -> Any:
         """Errors below a plain field are handled at that field, as the standard path does."""
-        field_type = parent_type.fields[field_details_list[0].node.name.value].type
         try:
             result = complete()
         except Exception as error:
@@ -281,6 +378,21 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return settle(result)
 
 
+_CHECKED = "_eksamihaldus_checked_classes"
+
+
 def _is_of(object_type: GraphQLObjectType, value: Any) -> bool:
+    """Strawberry's is_type_of, remembered per Python class: it depends only on the class
+    unless strawberry.cast marks an object, which this project never does."""
     check = object_type.is_type_of
-    return True if check is None else bool(check(value, None))
+    if check is None:
+        return True
+    checked: dict[type, bool] | None = getattr(object_type, _CHECKED, None)
+    if checked is None:
+        checked = {}
+        setattr(object_type, _CHECKED, checked)
+    cls = type(value)
+    known = checked.get(cls)
+    if known is None:
+        known = checked[cls] = bool(check(value, None))  # type: ignore[arg-type]
+    return known

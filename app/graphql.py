@@ -32,6 +32,7 @@ from resolvers.statistics import StatisticsQuery
 from schema.exam import Exam
 from schema.group import ExamGroup
 from schema.guards import install_guards
+from schema.loading import install_loaders
 from schema.participant import EligibleStudent, Participant
 from schema.person import Person
 from schema.standard import PartialQualification, Specialisation
@@ -111,6 +112,7 @@ def make_schema(
         execution_context_class=execution_context_class,
     )
     install_guards(schema)
+    install_loaders(schema)
     return schema
 
 

@@ -35,6 +35,7 @@ from models.standard import PartialQualification as PartialQualificationRow
 from models.standard import Specialisation as SpecialisationRow
 from models.standard import Standard as StandardRow
 from models.standard import StandardAwardingBody
+from resolvers.sql import KeyedSelect
 from schema.curriculum import CURRICULUM_COLUMNS, Curriculum
 from schema.exam import EXAM_COLUMNS, Exam
 from schema.group import GROUP_COLUMNS, CommitteeMember, ExamGroup
@@ -61,8 +62,41 @@ def _grouped(keys: Sequence[K], rows: Iterable[tuple[K, V]]) -> list[list[V]]:
     return [groups.get(key, []) for key in keys]
 
 
+# Batches stay well below the bound-parameter limits of both databases (~32 000).
+MAX_BATCH = 1000
+
+
 def _loader(load: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=load, max_batch_size=MAX_BATCH)
+
+
+_PERSON_COLUMNS = (
+    "pe.first_name AS person_first_name, pe.last_name AS person_last_name, "
+    "pe.personal_code AS person_personal_code"
+)
+PARTICIPANTS_BY_GROUP = KeyedSelect(
+    "SELECT p.id, p.exam_id, p.group_id, p.kind, p.course, p.funding_code, p.special_needs, "
+    f"p.result, p.score, p.person_id, {_PERSON_COLUMNS} "
+    "FROM participant p JOIN person pe ON pe.id = p.person_id "
+    "WHERE p.group_id {keys} ORDER BY pe.last_name, pe.first_name, p.id",
+    sqlite_types={"special_needs": (ParticipantRow, "special_needs")},
+)
+COMMITTEE_BY_GROUP = KeyedSelect(
+    f"SELECT c.group_id, c.role, c.person_id, {_PERSON_COLUMNS} "
+    "FROM committee_member c JOIN person pe ON pe.id = c.person_id "
+    "WHERE c.group_id {keys} ORDER BY c.id",
+    sqlite_types={},
+)
+SIGNATURES_BY_PROTOCOL = KeyedSelect(
+    "SELECT s.protocol_id, s.signer_role, s.method, s.signed_at, s.timestamp_at, "
+    f"s.certificate_subject, s.signer_id AS person_id, {_PERSON_COLUMNS} "
+    "FROM signature s JOIN person pe ON pe.id = s.signer_id "
+    "WHERE s.protocol_id {keys} ORDER BY s.signed_at, s.id",
+    sqlite_types={
+        "signed_at": (SignatureRow, "signed_at"),
+        "timestamp_at": (SignatureRow, "timestamp_at"),
+    },
+)
 
 
 class Loaders:
@@ -158,11 +192,7 @@ class Loaders:
     def participants_by_group(self) -> DataLoader[int, list[Participant]]:
         # Only reached from a group the viewer may see.
         async def load(group_ids: list[int]) -> list[list[Participant]]:
-            rows = (
-                await ParticipantRow.filter(group_id__in=group_ids)
-                .order_by("person__last_name", "person__first_name", "id")
-                .values(**PARTICIPANT_COLUMNS)
-            )
+            rows = await PARTICIPANTS_BY_GROUP.fetch(group_ids)
             visible = sees_personal_data_of_participants(self.viewer)
             return _grouped(
                 group_ids,
@@ -174,18 +204,7 @@ class Loaders:
     @cached_property
     def committee_by_group(self) -> DataLoader[int, list[CommitteeMember]]:
         async def load(group_ids: list[int]) -> list[list[CommitteeMember]]:
-            rows = (
-                await CommitteeMemberRow.filter(group_id__in=group_ids)
-                .order_by("id")
-                .values(
-                    "group_id",
-                    "role",
-                    "person_id",
-                    person_first_name="person__first_name",
-                    person_last_name="person__last_name",
-                    person_personal_code="person__personal_code",
-                )
-            )
+            rows = await COMMITTEE_BY_GROUP.fetch(group_ids)
             return _grouped(
                 group_ids,
                 (
@@ -214,22 +233,7 @@ class Loaders:
     @cached_property
     def signatures_by_protocol(self) -> DataLoader[int, list[Signature]]:
         async def load(protocol_ids: list[int]) -> list[list[Signature]]:
-            rows = (
-                await SignatureRow.filter(protocol_id__in=protocol_ids)
-                .order_by("signed_at", "id")
-                .values(
-                    "protocol_id",
-                    "signer_role",
-                    "method",
-                    "signed_at",
-                    "timestamp_at",
-                    "certificate_subject",
-                    person_id="signer_id",
-                    person_first_name="signer__first_name",
-                    person_last_name="signer__last_name",
-                    person_personal_code="signer__personal_code",
-                )
-            )
+            rows = await SIGNATURES_BY_PROTOCOL.fetch(protocol_ids)
             return _grouped(
                 protocol_ids,
                 (

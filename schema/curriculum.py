@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from models.curriculum import final_course
+from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import School
 from schema.standard import Standard
@@ -40,15 +41,18 @@ class Curriculum(Node):
     def final_course(self) -> int:
         return final_course(self.nominal_years, self.nominal_months)
 
-    @strawberry.field(description="The school that teaches it.")
-    async def school(self, info: strawberry.Info) -> School:
-        return await info.context.loaders.school.load(self.school_id)
-
-    @strawberry.field(
-        description="Standards the curriculum is linked to in EHIS.", metadata={"cost_bound": 5}
+    school: School = loaded(
+        "school",
+        "school_id",
+        description="The school that teaches it.",
     )
-    async def standards(self, info: strawberry.Info) -> list[Standard]:
-        return await info.context.loaders.standards_by_curriculum.load(self.pk)
+
+    standards: list[Standard] = loaded(
+        "standards_by_curriculum",
+        "pk",
+        description="Standards the curriculum is linked to in EHIS.",
+        cost_bound=5,
+    )
 
 
 _SCALARS = (

@@ -12,6 +12,7 @@ from schema.connection import Connection
 from schema.curriculum import Curriculum
 from schema.enums import ExamStatus, Role
 from schema.group import ExamGroup
+from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import AwardingBody, School
 from schema.participant import EligibleStudent, Participant
@@ -87,32 +88,42 @@ class Exam(Node):
             **{key: row[key] for key in EXAM_COLUMNS if key != "id"},
         )
 
-    @strawberry.field(description="The school that created the exam.")
-    async def school(self, info: strawberry.Info) -> School:
-        return await info.context.loaders.school.load(self.school_id)
-
-    @strawberry.field(description="The awarding body that organises and assesses it.")
-    async def awarding_body(self, info: strawberry.Info) -> AwardingBody:
-        return await info.context.loaders.awarding_body.load(self.awarding_body_id)
-
-    @strawberry.field(description="The curriculum the participants studied.")
-    async def curriculum(self, info: strawberry.Info) -> Curriculum:
-        return await info.context.loaders.curriculum.load(self.curriculum_id)
-
-    @strawberry.field(description="The standard (version) the exam assesses.")
-    async def standard(self, info: strawberry.Info) -> Standard:
-        return await info.context.loaders.standard.load(self.standard_id)
-
-    @strawberry.field(description="The school's responsible person (vastutaja).")
-    async def responsible(self, info: strawberry.Info) -> Person:
-        return await info.context.loaders.person.load(self.responsible_id)
-
-    @strawberry.field(
-        description="Groups of the exam (an assessor sees only their own).",
-        metadata={"cost_bound": 20},
+    school: School = loaded(
+        "school",
+        "school_id",
+        description="The school that created the exam.",
     )
-    async def groups(self, info: strawberry.Info) -> list[ExamGroup]:
-        return await info.context.loaders.groups_by_exam.load(self.pk)
+
+    awarding_body: AwardingBody = loaded(
+        "awarding_body",
+        "awarding_body_id",
+        description="The awarding body that organises and assesses it.",
+    )
+
+    curriculum: Curriculum = loaded(
+        "curriculum",
+        "curriculum_id",
+        description="The curriculum the participants studied.",
+    )
+
+    standard: Standard = loaded(
+        "standard",
+        "standard_id",
+        description="The standard (version) the exam assesses.",
+    )
+
+    responsible: Person = loaded(
+        "person",
+        "responsible_id",
+        description="The school's responsible person (vastutaja).",
+    )
+
+    groups: list[ExamGroup] = loaded(
+        "groups_by_exam",
+        "pk",
+        description="Groups of the exam (an assessor sees only their own).",
+        cost_bound=20,
+    )
 
     @strawberry.field(description="Participants of the exam, by last name.")
     async def participants(
@@ -141,11 +152,12 @@ class Exam(Node):
 
         return await eligible_students(info, self, first=first, after=after, search=search)
 
-    @strawberry.field(
-        description="Assessment and commission protocols.", metadata={"cost_bound": 21}
+    protocols: list[Protocol] = loaded(
+        "protocols_by_exam",
+        "pk",
+        description="Assessment and commission protocols.",
+        cost_bound=21,
     )
-    async def protocols(self, info: strawberry.Info) -> list[Protocol]:
-        return await info.context.loaders.protocols_by_exam.load(self.pk)
 
     @strawberry.field(description="The audit trail, newest first.")
     async def history(

@@ -9,6 +9,7 @@ import strawberry
 
 from models.group import MAX_GROUP_LIMIT
 from schema.enums import CommitteeRole
+from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.participant import Participant
 from schema.person import Person
@@ -62,12 +63,12 @@ class ExamGroup(Node):
             version=row["version"],
         )
 
-    @strawberry.field(
+    participants: list[Participant] = loaded(
+        "participants_by_group",
+        "pk",
         description="Participants in the group, by last name (bounded by the group limit).",
-        metadata={"cost_bound": MAX_GROUP_LIMIT},
+        cost_bound=MAX_GROUP_LIMIT,
     )
-    async def participants(self, info: strawberry.Info) -> list[Participant]:
-        return await info.context.loaders.participants_by_group.load(self.pk)
 
     @strawberry.field(description="How many participants the group has.")
     async def participant_count(self, info: strawberry.Info) -> int:
@@ -77,6 +78,9 @@ class ExamGroup(Node):
     async def free_places(self, info: strawberry.Info) -> int:
         return self.limit - len(await info.context.loaders.participants_by_group.load(self.pk))
 
-    @strawberry.field(description="The assessment committee.", metadata={"cost_bound": 7})
-    async def committee(self, info: strawberry.Info) -> list[CommitteeMember]:
-        return await info.context.loaders.committee_by_group.load(self.pk)
+    committee: list[CommitteeMember] = loaded(
+        "committee_by_group",
+        "pk",
+        description="The assessment committee.",
+        cost_bound=7,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import lru_cache
 
 import strawberry
 
@@ -13,6 +14,7 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global ID of the object.")
 
 
+@lru_cache(maxsize=65_536)
 def to_global_id(type_name: str, pk: int) -> strawberry.ID:
     raw = f"{type_name}:{pk}".encode()
     return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))

@@ -9,6 +9,7 @@ import strawberry
 from models.enums import FundingCode as FundingCodeValue
 from schema.enums import FundingCode, ParticipantKind, ParticipantResult
 from schema.guards import PERSONAL_DATA, guarded
+from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.person import Person
 
@@ -77,13 +78,9 @@ class Participant(Node):
             score=row["score"] if visible else None,
         )
 
-    @strawberry.field(description="The group the participant sits the exam in, if distributed.")
-    async def group(
-        self, info: strawberry.Info
-    ) -> Annotated[ExamGroup, strawberry.lazy("schema.group")] | None:
-        if self.group_id is None:
-            return None
-        return await info.context.loaders.group.load(self.group_id)
+    group: Annotated[ExamGroup, strawberry.lazy("schema.group")] | None = loaded(
+        "group", "group_id", description="The group the participant sits the exam in, if any."
+    )
 
 
 @strawberry.type(description="An EHIS student who may be added to the exam.")

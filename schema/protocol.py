@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from schema.enums import ProtocolKind, ProtocolStatus, SignatureMethod
+from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.person import Person
 
@@ -49,6 +50,9 @@ class Protocol(Node):
             status=row["status"],
         )
 
-    @strawberry.field(description="Signatures made so far.", metadata={"cost_bound": 8})
-    async def signatures(self, info: strawberry.Info) -> list[Signature]:
-        return await info.context.loaders.signatures_by_protocol.load(self.pk)
+    signatures: list[Signature] = loaded(
+        "signatures_by_protocol",
+        "pk",
+        description="Signatures made so far.",
+        cost_bound=8,
+    )

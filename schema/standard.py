@@ -10,6 +10,7 @@ import strawberry
 from models.clock import today
 from models.standard import standard_status
 from schema.enums import StandardStatus
+from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import AwardingBody, School
 
@@ -64,31 +65,38 @@ class Standard(Node):
     def status(self) -> StandardStatus:
         return standard_status(self.valid_from, self.valid_until, today())
 
-    @strawberry.field(
-        description="Partial qualifications of this version.", metadata={"cost_bound": 10}
+    partial_qualifications: list[PartialQualification] = loaded(
+        "partial_qualifications_by_standard",
+        "pk",
+        description="Partial qualifications of this version.",
+        cost_bound=10,
     )
-    async def partial_qualifications(self, info: strawberry.Info) -> list[PartialQualification]:
-        return await info.context.loaders.partial_qualifications_by_standard.load(self.pk)
 
-    @strawberry.field(description="Specialisations of this version.", metadata={"cost_bound": 10})
-    async def specialisations(self, info: strawberry.Info) -> list[Specialisation]:
-        return await info.context.loaders.specialisations_by_standard.load(self.pk)
-
-    @strawberry.field(
-        description="Awarding bodies that award this standard.", metadata={"cost_bound": 10}
+    specialisations: list[Specialisation] = loaded(
+        "specialisations_by_standard",
+        "pk",
+        description="Specialisations of this version.",
+        cost_bound=10,
     )
-    async def awarding_bodies(self, info: strawberry.Info) -> list[AwardingBody]:
-        return await info.context.loaders.awarding_bodies_by_standard.load(self.pk)
 
-    @strawberry.field(description="Curricula linked to this standard in EHIS.")
-    async def curricula(
-        self, info: strawberry.Info
-    ) -> list[Annotated[Curriculum, strawberry.lazy("schema.curriculum")]]:
-        return await info.context.loaders.curricula_by_standard.load(self.pk)
+    awarding_bodies: list[AwardingBody] = loaded(
+        "awarding_bodies_by_standard",
+        "pk",
+        description="Awarding bodies that award this standard.",
+        cost_bound=10,
+    )
 
-    @strawberry.field(description="Schools where this qualification can be learned.")
-    async def schools(self, info: strawberry.Info) -> list[School]:
-        return await info.context.loaders.schools_by_standard.load(self.pk)
+    curricula: list[Annotated[Curriculum, strawberry.lazy("schema.curriculum")]] = loaded(
+        "curricula_by_standard",
+        "pk",
+        description="Curricula linked to this standard in EHIS.",
+    )
+
+    schools: list[School] = loaded(
+        "schools_by_standard",
+        "pk",
+        description="Schools where this qualification can be learned.",
+    )
 
 
 _SCALARS = (
