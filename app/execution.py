@@ -90,6 +90,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         # id(grouped field set) -> (the set, kept alive so the id stays unique; its steps)
         self._compiled: dict[int, tuple[Any, list[tuple[Any, ...]]]] = {}
+        # id(grouped field set) -> (the set; its leaves, or None when not all are leaves)
+        self._leaf_only: dict[int, tuple[Any, list[tuple[Any, ...]] | None]] = {}
 
     def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
         cached = self._compiled.get(id(grouped_field_set))
@@ -107,6 +109,62 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             steps.append((response_name, kind, plan, field_details_list))
         self._compiled[id(grouped_field_set)] = (grouped_field_set, steps)
         return steps
+
+    def _leaves(self, object_type: GraphQLObjectType, field_details_list: Any) -> Any:
+        """The steps of a selection made only of plain leaves and plain objects that are
+        themselves made only of those (a participant with its person), else None."""
+        grouped_field_set = self.collect_subfields(object_type, field_details_list)[0]
+        cached = self._leaf_only.get(id(grouped_field_set))
+        if cached is not None and cached[0] is grouped_field_set:
+            return cached[1]
+        leaves: list[tuple[Any, ...]] = []
+        for response_name, kind, plan, details in self._steps(object_type, grouped_field_set):
+            if kind == _LEAF:
+                leaves.append((response_name, *plan, None))
+            elif kind == _TYPENAME:
+                leaves.append((response_name, None, object_type.name, False, None, None))
+            elif kind == _OBJECT and (nested := self._leaves(plan[1], details)) is not None:
+                attribute, nested_type, nullable = plan
+                leaves.append(
+                    (response_name, attribute, None, nullable, None, (nested_type, nested))
+                )
+            else:
+                self._leaf_only[id(grouped_field_set)] = (grouped_field_set, None)
+                return None
+        self._leaf_only[id(grouped_field_set)] = (grouped_field_set, leaves)
+        return leaves
+
+    @classmethod
+    def _complete_leaves(cls, leaves: list[tuple[Any, ...]], source: Any) -> dict[str, Any] | None:
+        """A plain object (and its plain objects) at once; None sends it down the general
+        path, which reports whatever was wrong."""
+        completed: dict[str, Any] = {}
+        for response_name, attribute, serialize, nullable, guard, nested in leaves:
+            if attribute is None:  # __typename
+                completed[response_name] = serialize
+                continue
+            if guard is not None and not getattr(source, guard):
+                return None
+            value = getattr(source, attribute)
+            if value is None:
+                if not nullable:
+                    return None
+                completed[response_name] = None
+                continue
+            if nested is not None:
+                nested_type, nested_leaves = nested
+                if not _is_of(nested_type, value):
+                    return None
+                inner = cls._complete_leaves(nested_leaves, value)
+                if inner is None:
+                    return None
+                completed[response_name] = inner
+                continue
+            serialized = serialize(value)
+            if serialized is None or serialized is Undefined:
+                return None
+            completed[response_name] = serialized
+        return completed
 
     def execute_fields(  # type: ignore[override]
         self,
@@ -310,6 +368,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         grouped_field_set = self.collect_subfields(item_type, field_details_list)[0]
+        leaves = self._leaves(item_type, field_details_list)
         completed: list[Any] = []
         pending: list[int] = []
         execute_fields = self.execute_fields
@@ -318,6 +377,11 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if item is None:
                 completed.append(None)
                 continue
+            if leaves is not None:
+                plain = self._complete_leaves(leaves, item)
+                if plain is not None:
+                    completed.append(plain)
+                    continue
             item_path = Path(path, index, None)
             if items_nullable:
                 # A failing nullable item becomes null on its own, as in the standard path.
