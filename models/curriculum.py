@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel
 
@@ -59,8 +59,4 @@ class CurriculumStandard(TimestampedModel):
 
     class Meta:
         table = "curriculum_standard"
-        constraints = (
-            UniqueConstraint(
-                fields=("curriculum_id", "standard_id"), name="curriculum_standard_uniq"
-            ),
-        )
+        unique_together = (("curriculum", "standard"),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import LocalTimeField, TimestampedModel, VersionedModel
 from models.enums import CommitteeRole, sql_in
@@ -34,8 +34,8 @@ class ExamGroup(VersionedModel):
 
     class Meta:
         table = "exam_group"
+        unique_together = (("exam", "name"),)
         constraints = (
-            UniqueConstraint(fields=("exam_id", "name"), name="exam_group_name_uniq"),
             CheckConstraint(
                 check=f'"limit" BETWEEN 1 AND {MAX_GROUP_LIMIT}', name="exam_group_limit_chk"
             ),
@@ -53,7 +53,7 @@ class CommitteeMember(TimestampedModel):
 
     class Meta:
         table = "committee_member"
+        unique_together = (("group", "person"),)
         constraints = (
-            UniqueConstraint(fields=("group_id", "person_id"), name="committee_member_uniq"),
             CheckConstraint(check=sql_in("role", CommitteeRole), name="committee_member_role_chk"),
         )

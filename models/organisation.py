@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel
 from models.enums import OrganisationKind, sql_in
@@ -20,8 +20,8 @@ class Organisation(TimestampedModel):
 
     class Meta:
         table = "organisation"
+        unique_together = (("kind", "code"),)
         constraints = (
-            UniqueConstraint(fields=("kind", "code"), name="organisation_kind_code_uniq"),
             CheckConstraint(check=sql_in("kind", OrganisationKind), name="organisation_kind_chk"),
             CheckConstraint(check="committee_min_members >= 0", name="organisation_committee_chk"),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import VersionedModel
 from models.enums import FundingCode, ParticipantKind, ParticipantResult, sql_in
@@ -56,8 +56,8 @@ class Participant(VersionedModel):
 
     class Meta:
         table = "participant"
+        unique_together = (("exam", "person"),)
         constraints = (
-            UniqueConstraint(fields=("exam_id", "person_id"), name="participant_exam_person_uniq"),
             CheckConstraint(check=sql_in("kind", ParticipantKind), name="participant_kind_chk"),
             CheckConstraint(
                 check="result IS NULL OR " + sql_in("result", ParticipantResult),

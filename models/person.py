@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.exceptions import ValidationError
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel
 from models.enums import Role, sql_in
@@ -53,10 +53,8 @@ class RoleAssignment(TimestampedModel):
 
     class Meta:
         table = "role_assignment"
+        unique_together = (("person", "role", "organisation"),)
         constraints = (
-            UniqueConstraint(
-                fields=("person_id", "role", "organisation_id"), name="role_assignment_uniq"
-            ),
             CheckConstraint(check=sql_in("role", Role), name="role_assignment_role_chk"),
             CheckConstraint(
                 check="role = 'REGISTRY_ADMIN' OR organisation_id IS NOT NULL",

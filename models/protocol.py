@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel, VersionedModel
 from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod, sql_in
@@ -68,10 +68,8 @@ class ProtocolNumberSequence(TimestampedModel):
 
     class Meta:
         table = "protocol_number_sequence"
+        unique_together = (("awarding_body", "year"),)
         constraints = (
-            UniqueConstraint(
-                fields=("awarding_body_id", "year"), name="protocol_number_sequence_uniq"
-            ),
             CheckConstraint(check="last_number >= 0", name="protocol_number_sequence_chk"),
         )
 
@@ -92,7 +90,7 @@ class Signature(TimestampedModel):
 
     class Meta:
         table = "signature"
+        unique_together = (("protocol", "signer"),)
         constraints = (
-            UniqueConstraint(fields=("protocol_id", "signer_id"), name="signature_uniq"),
             CheckConstraint(check=sql_in("method", SignatureMethod), name="signature_method_chk"),
         )

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel
 from models.enums import StandardStatus
@@ -39,8 +39,8 @@ class Standard(TimestampedModel):
 
     class Meta:
         table = "standard"
+        unique_together = (("code", "version"),)
         constraints = (
-            UniqueConstraint(fields=("code", "version"), name="standard_code_version_uniq"),
             CheckConstraint(check="ekr_level BETWEEN 1 AND 8", name="standard_ekr_chk"),
             CheckConstraint(check="eqf_level BETWEEN 1 AND 8", name="standard_eqf_chk"),
             CheckConstraint(check="version >= 1", name="standard_version_chk"),
@@ -72,9 +72,7 @@ class PartialQualification(TimestampedModel):
 
     class Meta:
         table = "partial_qualification"
-        constraints = (
-            UniqueConstraint(fields=("standard_id", "name"), name="partial_qualification_uniq"),
-        )
+        unique_together = (("standard", "name"),)
 
 
 class Specialisation(TimestampedModel):
@@ -85,9 +83,7 @@ class Specialisation(TimestampedModel):
 
     class Meta:
         table = "specialisation"
-        constraints = (
-            UniqueConstraint(fields=("standard_id", "name"), name="specialisation_uniq"),
-        )
+        unique_together = (("standard", "name"),)
 
 
 class StandardAwardingBody(TimestampedModel):
@@ -100,8 +96,4 @@ class StandardAwardingBody(TimestampedModel):
 
     class Meta:
         table = "standard_awarding_body"
-        constraints = (
-            UniqueConstraint(
-                fields=("standard_id", "awarding_body_id"), name="standard_awarding_body_uniq"
-            ),
-        )
+        unique_together = (("standard", "awarding_body"),)

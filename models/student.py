@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel
 from models.enums import FundingCode, sql_in
@@ -37,8 +37,8 @@ class Student(TimestampedModel):
 
     class Meta:
         table = "student"
+        unique_together = (("person", "curriculum"),)
         constraints = (
-            UniqueConstraint(fields=("person_id", "curriculum_id"), name="student_uniq"),
             CheckConstraint(check="course BETWEEN 1 AND 10", name="student_course_chk"),
             CheckConstraint(check=sql_in("funding_code", FundingCode), name="student_funding_chk"),
             CheckConstraint(check="ends_on >= started_on", name="student_dates_chk"),

@@ -1,11 +1,11 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-import functools
-from json import dumps, loads
-from models.enums import CertificateKind, CommitteeRole, ExamStatus, FundingCode, OrganisationKind, ParticipantKind, ParticipantResult, ProtocolKind, ProtocolStatus, Role, SignatureMethod
-from tortoise.fields.base import OnDelete
-from tortoise import fields
 from models.base import LocalTimeField
+from models.enums import CertificateKind, CommitteeRole, ExamStatus, FundingCode, OrganisationKind, ParticipantKind, ParticipantResult, ProtocolKind, ProtocolStatus, Role, SignatureMethod
+from orjson import loads
+from tortoise.fields.base import OnDelete
+from tortoise.fields.data import JSON_DUMPS
+from tortoise import fields
 
 class Migration(migrations.Migration):
     initial = True
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('email', fields.CharField(null=True, max_length=255)),
                 ('committee_min_members', fields.IntField(default=2)),
             ],
-            options={'table': 'organisation', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'organisation', 'app': 'models', 'unique_together': (('kind', 'code'),), 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
                 ('year', fields.IntField()),
                 ('last_number', fields.IntField(default=0)),
             ],
-            options={'table': 'protocol_number_sequence', 'app': 'models', 'pk_attr': 'id', 'table_description': 'The last commission protocol number per awarding body and year: gapless by design.'},
+            options={'table': 'protocol_number_sequence', 'app': 'models', 'unique_together': (('awarding_body', 'year'),), 'pk_attr': 'id', 'table_description': 'The last commission protocol number per awarding body and year: gapless by design.'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('role', fields.CharEnumField(description='SCHOOL: SCHOOL\nAWARDING_BODY: AWARDING_BODY\nASSESSOR: ASSESSOR\nCOMMISSION_CHAIR: COMMISSION_CHAIR\nREGISTRY_ADMIN: REGISTRY_ADMIN', enum_type=Role, max_length=20)),
                 ('organisation', fields.ForeignKeyField('models.Organisation', source_field='organisation_id', null=True, db_constraint=True, to_field='id', related_name='role_assignments', on_delete=OnDelete.CASCADE)),
             ],
-            options={'table': 'role_assignment', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A role a person holds (organisation is empty only for the registry admin).'},
+            options={'table': 'role_assignment', 'app': 'models', 'unique_together': (('person', 'role', 'organisation'),), 'pk_attr': 'id', 'table_description': 'A role a person holds (organisation is empty only for the registry admin).'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('awarding_body', fields.ForeignKeyField('models.Organisation', source_field='awarding_body_id', null=True, db_constraint=True, to_field='id', related_name='scoring_schemes', on_delete=OnDelete.RESTRICT)),
                 ('name', fields.CharField(max_length=255)),
-                ('parts', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('parts', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
                 ('pass_mark', fields.IntField()),
                 ('partial_pass_mark', fields.IntField(null=True)),
             ],
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                 ('awarding_allowed_until', fields.DateField(null=True)),
                 ('changes', fields.TextField(null=True, unique=False)),
             ],
-            options={'table': 'standard', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'standard', 'app': 'models', 'unique_together': (('code', 'version'),), 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 ('curriculum', fields.ForeignKeyField('models.Curriculum', source_field='curriculum_id', db_constraint=True, to_field='id', related_name='standard_links', on_delete=OnDelete.CASCADE)),
                 ('standard', fields.ForeignKeyField('models.Standard', source_field='standard_id', db_constraint=True, to_field='id', related_name='curriculum_links', on_delete=OnDelete.RESTRICT)),
             ],
-            options={'table': 'curriculum_standard', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'curriculum_standard', 'app': 'models', 'unique_together': (('curriculum', 'standard'),), 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -172,8 +172,8 @@ class Migration(migrations.Migration):
                 ('action', fields.CharField(max_length=64)),
                 ('entity', fields.CharField(max_length=32)),
                 ('entity_id', fields.IntField(null=True)),
-                ('before', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('after', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('before', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
+                ('after', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
             ],
             options={'table': 'audit_event', 'app': 'models', 'pk_attr': 'id'},
             bases=['TimestampedModel'],
@@ -190,11 +190,11 @@ class Migration(migrations.Migration):
                 ('limit', fields.IntField()),
                 ('language', fields.CharField(default='et', max_length=2)),
                 ('date', fields.DateField(null=True)),
-                ('time', LocalTimeField(null=True)),
+                ('time', LocalTimeField(null=True, generated=False, unique=False)),
                 ('place', fields.CharField(null=True, max_length=255)),
                 ('room', fields.CharField(null=True, max_length=64)),
             ],
-            options={'table': 'exam_group', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'exam_group', 'app': 'models', 'unique_together': (('exam', 'name'),), 'pk_attr': 'id'},
             bases=['VersionedModel'],
         ),
         ops.CreateModel(
@@ -206,7 +206,7 @@ class Migration(migrations.Migration):
                 ('person', fields.ForeignKeyField('models.Person', source_field='person_id', db_constraint=True, to_field='id', related_name='committee_memberships', on_delete=OnDelete.RESTRICT)),
                 ('role', fields.CharEnumField(description='CHAIR: CHAIR\nEMPLOYER: EMPLOYER\nEMPLOYEE: EMPLOYEE\nTEACHER: TEACHER\nINDEPENDENT: INDEPENDENT', enum_type=CommitteeRole, max_length=16)),
             ],
-            options={'table': 'committee_member', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'committee_member', 'app': 'models', 'unique_together': (('group', 'person'),), 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -233,7 +233,7 @@ class Migration(migrations.Migration):
                 ('standard', fields.ForeignKeyField('models.Standard', source_field='standard_id', db_constraint=True, to_field='id', related_name='partial_qualifications', on_delete=OnDelete.CASCADE)),
                 ('name', fields.CharField(max_length=255)),
             ],
-            options={'table': 'partial_qualification', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An osakutse: a smaller qualification inside a standard.'},
+            options={'table': 'partial_qualification', 'app': 'models', 'unique_together': (('standard', 'name'),), 'pk_attr': 'id', 'table_description': 'An osakutse: a smaller qualification inside a standard.'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -280,7 +280,7 @@ class Migration(migrations.Migration):
                 ('certificate_subject', fields.CharField(max_length=512)),
                 ('certificate_serial', fields.CharField(max_length=128)),
             ],
-            options={'table': 'signature', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'signature', 'app': 'models', 'unique_together': (('protocol', 'signer'),), 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -291,7 +291,7 @@ class Migration(migrations.Migration):
                 ('standard', fields.ForeignKeyField('models.Standard', source_field='standard_id', db_constraint=True, to_field='id', related_name='specialisations', on_delete=OnDelete.CASCADE)),
                 ('name', fields.CharField(max_length=255)),
             ],
-            options={'table': 'specialisation', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'specialisation', 'app': 'models', 'unique_together': (('standard', 'name'),), 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -317,6 +317,17 @@ class Migration(migrations.Migration):
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
+            name='StandardAwardingBody',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('standard', fields.ForeignKeyField('models.Standard', source_field='standard_id', db_constraint=True, to_field='id', related_name='awarding_body_links', on_delete=OnDelete.CASCADE)),
+                ('awarding_body', fields.ForeignKeyField('models.Organisation', source_field='awarding_body_id', db_constraint=True, to_field='id', related_name='standard_links', on_delete=OnDelete.RESTRICT)),
+            ],
+            options={'table': 'standard_awarding_body', 'app': 'models', 'unique_together': (('standard', 'awarding_body'),), 'pk_attr': 'id'},
+            bases=['TimestampedModel'],
+        ),
+        ops.CreateModel(
             name='Student',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -331,7 +342,7 @@ class Migration(migrations.Migration):
                 ('ends_on', fields.DateField()),
                 ('studies_ended_on', fields.DateField(null=True)),
             ],
-            options={'table': 'student', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'student', 'app': 'models', 'unique_together': (('person', 'curriculum'),), 'pk_attr': 'id'},
             bases=['TimestampedModel'],
         ),
         ops.CreateModel(
@@ -351,13 +362,13 @@ class Migration(migrations.Migration):
                 ('special_needs', fields.BooleanField(default=False)),
                 ('result', fields.CharEnumField(null=True, description='PASSED: PASSED\nPARTIALLY_PASSED: PARTIALLY_PASSED\nFAILED: FAILED\nABSENT: ABSENT', enum_type=ParticipantResult, max_length=16)),
                 ('score', fields.IntField(null=True)),
-                ('scores', fields.JSONField(null=True, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('scores', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
                 ('absence_reason', fields.TextField(null=True, unique=False)),
                 ('awarded', fields.BooleanField(null=True)),
                 ('partial_qualification', fields.ForeignKeyField('models.PartialQualification', source_field='partial_qualification_id', null=True, db_constraint=True, to_field='id', related_name='participants', on_delete=OnDelete.RESTRICT)),
                 ('specialisation', fields.ForeignKeyField('models.Specialisation', source_field='specialisation_id', null=True, db_constraint=True, to_field='id', related_name='participants', on_delete=OnDelete.RESTRICT)),
             ],
-            options={'table': 'participant', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'participant', 'app': 'models', 'unique_together': (('exam', 'person'),), 'pk_attr': 'id'},
             bases=['VersionedModel'],
         ),
     ]

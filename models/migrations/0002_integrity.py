@@ -1,8 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from tortoise.fields.base import OnDelete
-from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from models.migration_helpers import restore_unique_together
+from tortoise.migrations.constraints import CheckConstraint
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0001_initial')]
@@ -10,17 +9,6 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.CreateModel(
-            name='StandardAwardingBody',
-            fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
-                ('standard', fields.ForeignKeyField('models.Standard', source_field='standard_id', db_constraint=True, to_field='id', related_name='awarding_body_links', on_delete=OnDelete.CASCADE)),
-                ('awarding_body', fields.ForeignKeyField('models.Organisation', source_field='awarding_body_id', db_constraint=True, to_field='id', related_name='standard_links', on_delete=OnDelete.RESTRICT)),
-            ],
-            options={'table': 'standard_awarding_body', 'app': 'models', 'constraints': [UniqueConstraint(fields=('standard_id', 'awarding_body_id'), name='standard_awarding_body_uniq')], 'pk_attr': 'id'},
-            bases=['TimestampedModel'],
-        ),
         ops.AddConstraint(
             model_name='Certificate',
             constraint=CheckConstraint(check="kind IN ('CERTIFICATE', 'PARTIAL_CERTIFICATE')", name='certificate_kind_chk'),
@@ -35,19 +23,11 @@ class Migration(migrations.Migration):
         ),
         ops.AddConstraint(
             model_name='CommitteeMember',
-            constraint=UniqueConstraint(fields=('group_id', 'person_id'), name='committee_member_uniq'),
-        ),
-        ops.AddConstraint(
-            model_name='CommitteeMember',
             constraint=CheckConstraint(check="role IN ('CHAIR', 'EMPLOYER', 'EMPLOYEE', 'TEACHER', 'INDEPENDENT')", name='committee_member_role_chk'),
         ),
         ops.AddConstraint(
             model_name='Curriculum',
             constraint=CheckConstraint(check='nominal_years >= 0 AND nominal_months BETWEEN 0 AND 11', name='curriculum_duration_chk'),
-        ),
-        ops.AddConstraint(
-            model_name='CurriculumStandard',
-            constraint=UniqueConstraint(fields=('curriculum_id', 'standard_id'), name='curriculum_standard_uniq'),
         ),
         ops.AddConstraint(
             model_name='Exam',
@@ -67,15 +47,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddConstraint(
             model_name='ExamGroup',
-            constraint=UniqueConstraint(fields=('exam_id', 'name'), name='exam_group_name_uniq'),
-        ),
-        ops.AddConstraint(
-            model_name='ExamGroup',
             constraint=CheckConstraint(check='"limit" BETWEEN 1 AND 60', name='exam_group_limit_chk'),
-        ),
-        ops.AddConstraint(
-            model_name='Organisation',
-            constraint=UniqueConstraint(fields=('kind', 'code'), name='organisation_kind_code_uniq'),
         ),
         ops.AddConstraint(
             model_name='Organisation',
@@ -84,14 +56,6 @@ class Migration(migrations.Migration):
         ops.AddConstraint(
             model_name='Organisation',
             constraint=CheckConstraint(check='committee_min_members >= 0', name='organisation_committee_chk'),
-        ),
-        ops.AddConstraint(
-            model_name='PartialQualification',
-            constraint=UniqueConstraint(fields=('standard_id', 'name'), name='partial_qualification_uniq'),
-        ),
-        ops.AddConstraint(
-            model_name='Participant',
-            constraint=UniqueConstraint(fields=('exam_id', 'person_id'), name='participant_exam_person_uniq'),
         ),
         ops.AddConstraint(
             model_name='Participant',
@@ -135,15 +99,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddConstraint(
             model_name='ProtocolNumberSequence',
-            constraint=UniqueConstraint(fields=('awarding_body_id', 'year'), name='protocol_number_sequence_uniq'),
-        ),
-        ops.AddConstraint(
-            model_name='ProtocolNumberSequence',
             constraint=CheckConstraint(check='last_number >= 0', name='protocol_number_sequence_chk'),
-        ),
-        ops.AddConstraint(
-            model_name='RoleAssignment',
-            constraint=UniqueConstraint(fields=('person_id', 'role', 'organisation_id'), name='role_assignment_uniq'),
         ),
         ops.AddConstraint(
             model_name='RoleAssignment',
@@ -163,19 +119,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddConstraint(
             model_name='Signature',
-            constraint=UniqueConstraint(fields=('protocol_id', 'signer_id'), name='signature_uniq'),
-        ),
-        ops.AddConstraint(
-            model_name='Signature',
             constraint=CheckConstraint(check="method IN ('SERVER_KEY', 'ID_CARD', 'MOBILE_ID', 'SMART_ID')", name='signature_method_chk'),
-        ),
-        ops.AddConstraint(
-            model_name='Specialisation',
-            constraint=UniqueConstraint(fields=('standard_id', 'name'), name='specialisation_uniq'),
-        ),
-        ops.AddConstraint(
-            model_name='Standard',
-            constraint=UniqueConstraint(fields=('code', 'version'), name='standard_code_version_uniq'),
         ),
         ops.AddConstraint(
             model_name='Standard',
@@ -195,10 +139,6 @@ class Migration(migrations.Migration):
         ),
         ops.AddConstraint(
             model_name='Student',
-            constraint=UniqueConstraint(fields=('person_id', 'curriculum_id'), name='student_uniq'),
-        ),
-        ops.AddConstraint(
-            model_name='Student',
             constraint=CheckConstraint(check='course BETWEEN 1 AND 10', name='student_course_chk'),
         ),
         ops.AddConstraint(
@@ -209,6 +149,8 @@ class Migration(migrations.Migration):
             model_name='Student',
             constraint=CheckConstraint(check='ends_on >= started_on', name='student_dates_chk'),
         ),
+        # SQLite rebuilt the tables above to add their CHECKs and lost their composite uniques.
+        ops.RunPython(restore_unique_together, reverse_code=ops.RunPython.noop),
         # One chair per committee: a partial unique index, which both databases support.
         ops.RunSQL(
             "CREATE UNIQUE INDEX committee_one_chair_uniq ON committee_member (group_id) "
