@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from app.logs import configure, logging_config
 from app.settings import Settings, SettingsError
 
 log = logging.getLogger("eksamihaldus")
@@ -51,7 +52,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     print(f"Eksamihaldus: GraphiQL at http://{args.host}:{args.port}/graphql")
     print("Sign in as a demo user: eksamihaldus demo-users")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=logging_config())
     return 0
 
 
@@ -156,7 +157,7 @@ def _assets(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure()
     parser = argparse.ArgumentParser(
         prog="eksamihaldus", description="Vocational qualification exam management backend."
     )

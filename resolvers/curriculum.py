@@ -54,4 +54,5 @@ class CurriculumQuery:
 
     @strawberry.field(description="One curriculum.")
     async def curriculum(self, info: strawberry.Info, id: strawberry.ID) -> Curriculum | None:
-        return await info.context.loaders.curriculum.load(pk_of(id, "Curriculum"))
+        pk = pk_of(id, "Curriculum")
+        return await info.context.loaders.curriculum.load(pk)

@@ -63,7 +63,8 @@ class ExamQuery:
 
     @strawberry.field(description="One exam, if the active role may see it.")
     async def exam(self, info: strawberry.Info, id: strawberry.ID) -> Exam | None:
-        return await info.context.loaders.exam.load(pk_of(id, "Exam"))
+        pk = pk_of(id, "Exam")
+        return await info.context.loaders.exam.load(pk)
 
 
 async def exam_history(

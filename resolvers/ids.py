@@ -14,6 +14,6 @@ def pk_of(global_id: str | None, type_name: str, *, argument: str = "id") -> int
     decoded = from_global_id(global_id)
     if decoded is None or decoded[0] != type_name:
         raise GraphQLError(
-            f"`{argument}` is not the ID of a {type_name}", extensions={"code": "BAD_USER_INPUT"}
+            f"`{argument}` is not an ID of type {type_name}", extensions={"code": "BAD_USER_INPUT"}
         )
     return decoded[1]

@@ -93,4 +93,5 @@ class StandardQuery:
 
     @strawberry.field(description="One standard version.")
     async def standard(self, info: strawberry.Info, id: strawberry.ID) -> Standard | None:
-        return await info.context.loaders.standard.load(pk_of(id, "Standard"))
+        pk = pk_of(id, "Standard")
+        return await info.context.loaders.standard.load(pk)
