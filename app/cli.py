@@ -39,13 +39,14 @@ def _serve(args: argparse.Namespace) -> int:
         if settings.is_sqlite:
             sys.exit("eksamihaldus: several workers need PostgreSQL (SQLite has one writer)")
         asyncio.run(db.apply_migrations(settings.database_url))
-        uvicorn.run(
+        from app.server import serve_workers
+
+        serve_workers(
             "app.asgi:create_worker_app",
-            factory=True,
             host=args.host,
             port=args.port,
             workers=args.workers,
-            log_level="info",
+            log_config=logging_config(),
         )
         return 0
     from app.asgi import create_app
