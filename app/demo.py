@@ -26,7 +26,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
-from stdnum.ee import ik
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -53,6 +52,7 @@ from models.notification import Notification
 from models.organisation import Organisation
 from models.participant import Participant
 from models.person import Person, RoleAssignment
+from models.personal_code import make_personal_code
 from models.protocol import Protocol, ProtocolNumberSequence, Signature
 from models.standard import PartialQualification, Specialisation, Standard, StandardAwardingBody
 from models.student import Student
@@ -243,10 +243,7 @@ class _Loader:
         born = dt.date(born_year, rng.randint(1, 12), rng.randint(1, 28))
         code = ""
         while not code or code in self.taken:
-            digits = (
-                f"{(3 if born.year < 2000 else 5) + female}{born:%y%m%d}{rng.randint(1, 999):03d}"
-            )
-            code = digits + ik.calc_check_digit(digits + "0")
+            code = make_personal_code(born, rng.randint(1, 999), female=female)
         self.taken.add(code)
         row = {"code": code, "first": first, "last": last, **extra}
         self.people.append(row)

@@ -34,6 +34,7 @@ from models.group import CommitteeMember, ExamGroup
 from models.organisation import Organisation
 from models.participant import Participant
 from models.person import Person, RoleAssignment
+from models.personal_code import make_personal_code
 from models.protocol import Protocol, Signature
 from models.standard import PartialQualification, Standard, StandardAwardingBody
 
@@ -67,14 +68,7 @@ class Handles:
 def personal_code(n: int) -> str:
     """The n-th valid Estonian personal code (born 1960 onwards, a new birthday every 900)."""
     born = date(1960, 1, 1) + timedelta(days=n // 900)
-    century_sex = (3 if born.year < 2000 else 5) + n % 2
-    body = f"{century_sex}{born:%y%m%d}{100 + n % 900:03d}"
-    digits = [int(c) for c in body]
-    check = sum(d * w for d, w in zip(digits, (1, 2, 3, 4, 5, 6, 7, 8, 9, 1), strict=True)) % 11
-    if check == 10:
-        check = sum(d * w for d, w in zip(digits, (3, 4, 5, 6, 7, 8, 9, 1, 2, 3), strict=True)) % 11
-        check = 0 if check == 10 else check
-    return f"{body}{check}"
+    return make_personal_code(born, 100 + n % 900, female=n % 2 == 1)
 
 
 # ----- rows -----
