@@ -23,9 +23,12 @@ from app.settings import Settings
 from resolvers.certificate import CertificateQuery
 from resolvers.curriculum import CurriculumQuery
 from resolvers.exam import ExamQuery
+from resolvers.exam_mutations import ExamMutation
+from resolvers.group_mutations import GroupMutation
 from resolvers.node import NodeQuery
 from resolvers.notification import NotificationQuery
 from resolvers.organisation import OrganisationQuery
+from resolvers.participant_mutations import ParticipantMutation
 from resolvers.person import PersonMutation, PersonQuery
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
@@ -54,7 +57,7 @@ class Query(
 
 
 @strawberry.type(description="Everything that can be changed.")
-class Mutation(PersonMutation):
+class Mutation(PersonMutation, ExamMutation, GroupMutation, ParticipantMutation):
     pass
 
 

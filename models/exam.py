@@ -43,6 +43,15 @@ class ScoringScheme(TimestampedModel):
 
 
 class Exam(VersionedModel):
+    # Foreign-key columns Tortoise adds, declared for the type checker.
+    school_id: int
+    awarding_body_id: int
+    curriculum_id: int
+    standard_id: int
+    scoring_scheme_id: int | None
+    responsible_id: int
+    created_by_id: int
+
     school: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="school_exams", on_delete=fields.RESTRICT
     )

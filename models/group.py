@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 
 class ExamGroup(VersionedModel):
+    # Foreign-key columns Tortoise adds, declared for the type checker.
+    exam_id: int
+
     exam: fields.ForeignKeyNullableRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="groups", on_delete=fields.CASCADE
     )

@@ -19,6 +19,12 @@ if TYPE_CHECKING:
 
 
 class Participant(VersionedModel):
+    # Foreign-key columns Tortoise adds, declared for the type checker.
+    exam_id: int
+    group_id: int | None
+    person_id: int
+    student_id: int | None
+
     exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="participants", on_delete=fields.CASCADE
     )

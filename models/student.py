@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 
 class Student(TimestampedModel):
+    # Foreign-key columns Tortoise adds, declared for the type checker.
+    person_id: int
+    curriculum_id: int
+    standard_id: int | None
+
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="enrolments", on_delete=fields.RESTRICT
     )

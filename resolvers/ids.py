@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 from graphql import GraphQLError
 
 from schema.node import from_global_id
+
+
+@overload
+def pk_of(global_id: str, type_name: str, *, argument: str = "id") -> int: ...
+@overload
+def pk_of(global_id: None, type_name: str, *, argument: str = "id") -> None: ...
+@overload
+def pk_of(global_id: str | None, type_name: str, *, argument: str = "id") -> int | None: ...
 
 
 def pk_of(global_id: str | None, type_name: str, *, argument: str = "id") -> int | None:

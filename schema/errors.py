@@ -21,6 +21,11 @@ class ErrorCode(StrEnum):
     DUPLICATE_EXAM = "DUPLICATE_EXAM"
     SIGNATURE_INVALID = "SIGNATURE_INVALID"
     INVALID_INPUT = "INVALID_INPUT"
+    NO_PARTICIPANTS = "NO_PARTICIPANTS"
+    NOT_IN_GROUP = "NOT_IN_GROUP"
+    REASON_REQUIRED = "REASON_REQUIRED"
+    NOT_LINKED = "NOT_LINKED"
+    GROUP_HAS_NO_FREE_PLACES = "GROUP_HAS_NO_FREE_PLACES"
 
 
 @strawberry.type(description="A problem with the input of a mutation, shown to the user.")

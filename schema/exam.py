@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 from schema.connection import Connection
 from schema.curriculum import Curriculum
 from schema.enums import ExamStatus, Role
+from schema.errors import UserError
 from schema.group import ExamGroup
 from schema.loading import loaded
 from schema.node import Node, to_global_id
@@ -181,3 +182,43 @@ class ExamFilter:
     graduation_until: date | None = strawberry.field(
         default=None, description="Graduation date on or before."
     )
+
+
+@strawberry.input(description="A new exam (the school's form in seed 000).")
+class ExamCreateInput:
+    curriculum: strawberry.ID = strawberry.field(description="The school's curriculum.")
+    standard: strawberry.ID = strawberry.field(description="A standard linked to it in EHIS.")
+    awarding_body: strawberry.ID | None = strawberry.field(
+        default=None, description="Needed when the standard has several awarding bodies."
+    )
+    graduation_date: date = strawberry.field(description="Graduation ceremony date.")
+    final_course: int = strawberry.field(description="Final course (lõpukursus).")
+    responsible: strawberry.ID = strawberry.field(description="The school's responsible user.")
+    language: str = strawberry.field(default="et", description="et, ru or en.")
+    comment: str | None = strawberry.field(default=None, description="Comment for the body.")
+
+
+@strawberry.input(description="Changes to an exam; fields left out stay as they are.")
+class ExamUpdateInput:
+    graduation_date: date | None = strawberry.field(default=None, description="New date.")
+    final_course: int | None = strawberry.field(default=None, description="New final course.")
+    responsible: strawberry.ID | None = strawberry.field(
+        default=None, description="New responsible user."
+    )
+    language: str | None = strawberry.field(default=None, description="New language.")
+    comment: str | None = strawberry.field(default=None, description="New comment.")
+
+
+@strawberry.type(description="Result of a change to an exam.")
+class ExamPayload:
+    exam: Exam | None = strawberry.field(description="The exam after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+    warnings: list[UserError] = strawberry.field(
+        description="Advice that did not stop the change (e.g. no free place for retakers)."
+    )
+
+
+@strawberry.type(description="Result of examDelete.")
+class ExamDeletePayload:
+    deleted_exam_id: strawberry.ID | None = strawberry.field(description="The deleted exam.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted.")

@@ -9,6 +9,7 @@ import strawberry
 
 from models.group import MAX_GROUP_LIMIT
 from schema.enums import CommitteeRole
+from schema.errors import UserError
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.participant import Participant
@@ -84,3 +85,37 @@ class ExamGroup(Node):
         description="The assessment committee.",
         cost_bound=7,
     )
+
+
+@strawberry.input(description="A new group.")
+class GroupCreateInput:
+    name: str = strawberry.field(description="Name, e.g. 'Keevitaja, tase 4 (G1)'.")
+    limit: int = strawberry.field(description="Places; a few above the participants.")
+    language: str = strawberry.field(default="et", description="Language of the exam.")
+    date: date | None = strawberry.field(default=None, description="Exam day.")
+    time: time | None = strawberry.field(default=None, description="Start time.")
+    place: str | None = strawberry.field(default=None, description="Place.")
+    room: str | None = strawberry.field(default=None, description="Room.")
+
+
+@strawberry.input(description="Changes to a group; the awarding body may set place and time.")
+class GroupUpdateInput:
+    name: str | None = strawberry.field(default=None, description="New name.")
+    limit: int | None = strawberry.field(default=None, description="New limit.")
+    language: str | None = strawberry.field(default=None, description="New language.")
+    date: date | None = strawberry.field(default=None, description="New day.")
+    time: time | None = strawberry.field(default=None, description="New start time.")
+    place: str | None = strawberry.field(default=None, description="New place.")
+    room: str | None = strawberry.field(default=None, description="New room.")
+
+
+@strawberry.type(description="Result of a change to a group.")
+class GroupPayload:
+    group: ExamGroup | None = strawberry.field(description="The group after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of groupDelete.")
+class GroupDeletePayload:
+    deleted_group_id: strawberry.ID | None = strawberry.field(description="The deleted group.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted.")

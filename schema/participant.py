@@ -8,6 +8,7 @@ import strawberry
 
 from models.enums import FundingCode as FundingCodeValue
 from schema.enums import FundingCode, ParticipantKind, ParticipantResult
+from schema.errors import UserError
 from schema.guards import PERSONAL_DATA, guarded
 from schema.loading import loaded
 from schema.node import Node, to_global_id
@@ -92,3 +93,17 @@ class EligibleStudent(Node):
     )
     funding_code: FundingCode = strawberry.field(description="EHIS funding code.")
     special_needs: bool = strawberry.field(description="Special educational needs (HEV).")
+
+
+@strawberry.type(description="Result of adding students to an exam.")
+class ParticipantsAddPayload:
+    participants: list[Participant] = strawberry.field(description="The new participants.")
+    user_errors: list[UserError] = strawberry.field(description="Why nobody was added.")
+
+
+@strawberry.type(description="Result of removing a participant.")
+class ParticipantRemovePayload:
+    removed_participant_id: strawberry.ID | None = strawberry.field(
+        description="The removed participant; the student is eligible again."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was removed.")

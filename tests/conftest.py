@@ -37,7 +37,8 @@ async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
         name = f"eh_test_{uuid.uuid4().hex[:12]}"
         admin = await asyncpg.connect(f"{POSTGRES_SERVER}/postgres")
         await admin.execute(f'CREATE DATABASE "{name}"')
-        url = f"{POSTGRES_SERVER}/{name}"
+        # More connections than the concurrency tests' free places, so races are real.
+        url = f"{POSTGRES_SERVER}/{name}?maxsize=25"
         try:
             await db.start(url)
             yield url

@@ -1,0 +1,111 @@
+"""Pieces every workflow operation uses: loading under the viewer's scope with a row lock,
+the optimistic version check, and the audit record."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import Enum
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
+
+from models.access import Viewer, exam_scope
+from models.audit import AuditEvent
+from models.exam import Exam
+from models.group import ExamGroup
+from models.workflow.errors import fail
+
+
+async def exam_for_update(viewer: Viewer, exam_id: int, connection: BaseDBAsyncClient) -> Exam:
+    """The exam, locked for this transaction, if the viewer may see it at all."""
+    scope = exam_scope(viewer)
+    exam = None
+    if scope is not None:
+        exam = await Exam.filter(scope, id=exam_id).select_for_update().using_db(connection).first()
+    if exam is None:
+        raise fail("NOT_FOUND", ["exam"])
+    return exam
+
+
+async def group_for_update(
+    exam: Exam, group_id: int, connection: BaseDBAsyncClient, field: str = "group"
+) -> ExamGroup:
+    group = (
+        await ExamGroup.filter(id=group_id, exam_id=exam.id)
+        .select_for_update()
+        .using_db(connection)
+        .first()
+    )
+    if group is None:
+        raise fail("NOT_FOUND", [field])
+    return group
+
+
+def expect_version(current: int, expected: int | None) -> None:
+    if expected is not None and expected != current:
+        raise fail("STALE_VERSION", ["version"])
+
+
+async def bump(
+    model: type[Exam] | type[ExamGroup],
+    row_id: int,
+    version: int,
+    connection: BaseDBAsyncClient,
+    **changes: Any,
+) -> None:
+    """Write `changes` only if the row still has `version`; the version goes up by one."""
+    updated = (
+        await model.filter(id=row_id, version=version)
+        .using_db(connection)
+        .update(version=F("version") + 1, **changes)
+    )
+    if updated != 1:
+        raise fail("STALE_VERSION", ["version"])
+
+
+def jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, Enum):
+            return value.value
+        if isinstance(value, date | datetime | time):
+            return value.isoformat()
+        if isinstance(value, list | tuple):
+            return [convert(v) for v in value]
+        return value
+
+    return {key: convert(value) for key, value in values.items()}
+
+
+async def audit(
+    connection: BaseDBAsyncClient,
+    viewer: Viewer,
+    *,
+    action: str,
+    exam_id: int | None,
+    entity: str,
+    entity_id: int | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> None:
+    await AuditEvent.create(
+        using_db=connection,
+        exam_id=exam_id,
+        actor_id=viewer.person_id,
+        actor_role=viewer.role,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=jsonable(before) if before is not None else None,
+        after=jsonable(after) if after is not None else None,
+    )
+
+
+def changed(row: Any, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The before and after of the fields that really change."""
+    before, after = {}, {}
+    for key, value in changes.items():
+        old = getattr(row, key)
+        if old != value:
+            before[key], after[key] = old, value
+    return before, after

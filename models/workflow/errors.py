@@ -1,0 +1,64 @@
+"""Expected failures, with a stable code and a message in Estonian and English."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    message: str
+    field: tuple[str, ...] | None = None
+
+
+@dataclass
+class DomainError(Exception):
+    """One or more problems that stop an operation; nothing was changed."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, code: str, message: str, field: Sequence[str] | None = None) -> DomainError:
+        return cls([Problem(code, message, tuple(field) if field else None)])
+
+    def __str__(self) -> str:
+        return "; ".join(f"{p.code}: {p.message}" for p in self.problems)
+
+
+# The message catalogue: Estonian first, English beside it.
+MESSAGES = {
+    "NOT_FOUND": "Ei leitud. / Not found.",
+    "FORBIDDEN": "Sinu rollil pole selleks õigust. / Your role may not do this.",
+    "INVALID_STATE": "Eksam on olekus {status}, selles olekus seda teha ei saa. / "
+    "The exam is {status}; this cannot be done in that state.",
+    "STALE_VERSION": "Keegi muutis seda vahepeal; laadi uuesti. / "
+    "Someone changed this meanwhile; reload and try again.",
+    "NOT_ELIGIBLE": "Õppur ei sobi sellele eksamile: {reason}. / "
+    "The student is not eligible for this exam: {reason}.",
+    "GROUP_FULL": "Grupis {group} on vabu kohti {free}, vaja oleks {needed}. / "
+    "Group {group} has {free} free places, {needed} needed.",
+    "NO_PARTICIPANTS": "Eksamil pole osalejaid. / The exam has no participants.",
+    "NOT_IN_GROUP": "{count} osalejat pole grupis. / {count} participants are in no group.",
+    "COMMENT_REQUIRED": "Erivajadusega (HEV) osaleja korral on kommentaar kohustuslik. / "
+    "A comment is required when a participant has special needs.",
+    "DUPLICATE_EXAM": "Sama õppekava eksam on juba samal ajal ja samas kohas ({when}). / "
+    "An exam of the same curriculum is already at this time and place ({when}).",
+    "SCHEDULE_CONFLICT": "{detail}",
+    "REASON_REQUIRED": "Põhjus on kohustuslik. / A reason is required.",
+    "INVALID_INPUT": "{detail}",
+    "NOT_LINKED": "Õppekava ja kutsestandard pole EHISes seotud või standardil pole kutse "
+    "andjat. / The curriculum is not linked to the standard in EHIS, or the standard has "
+    "no awarding body.",
+    "GROUP_HAS_NO_FREE_PLACES": "Grupis {group} pole vabu kohti korduseksami tegijatele. / "
+    "Group {group} has no free places left for retakers.",
+}
+
+
+def problem(code: str, field: Sequence[str] | None = None, **values: object) -> Problem:
+    return Problem(code, MESSAGES[code].format(**values), tuple(field) if field else None)
+
+
+def fail(code: str, field: Sequence[str] | None = None, **values: object) -> DomainError:
+    return DomainError([problem(code, field, **values)])
