@@ -30,6 +30,7 @@ from resolvers.notification import NotificationQuery
 from resolvers.organisation import OrganisationQuery
 from resolvers.participant_mutations import ParticipantMutation
 from resolvers.person import PersonMutation, PersonQuery
+from resolvers.placement_mutations import PlacementMutation
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
 from schema.exam import Exam
@@ -57,7 +58,7 @@ class Query(
 
 
 @strawberry.type(description="Everything that can be changed.")
-class Mutation(PersonMutation, ExamMutation, GroupMutation, ParticipantMutation):
+class Mutation(PersonMutation, ExamMutation, GroupMutation, ParticipantMutation, PlacementMutation):
     pass
 
 

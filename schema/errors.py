@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     REASON_REQUIRED = "REASON_REQUIRED"
     NOT_LINKED = "NOT_LINKED"
     GROUP_HAS_NO_FREE_PLACES = "GROUP_HAS_NO_FREE_PLACES"
+    COMMITTEE_INCOMPLETE = "COMMITTEE_INCOMPLETE"
 
 
 @strawberry.type(description="A problem with the input of a mutation, shown to the user.")

@@ -119,3 +119,9 @@ class GroupPayload:
 class GroupDeletePayload:
     deleted_group_id: strawberry.ID | None = strawberry.field(description="The deleted group.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted.")
+
+
+@strawberry.input(description="A member of an assessment committee.")
+class CommitteeMemberInput:
+    person: strawberry.ID = strawberry.field(description="An assessor of the awarding body.")
+    role: CommitteeRole = strawberry.field(description="Their place in the committee.")

@@ -28,6 +28,7 @@ PARTICIPANT_COLUMNS = {
     "special_needs": "special_needs",
     "result": "result",
     "score": "score",
+    "version": "version",
     "person_id": "person_id",
     "person_first_name": "person__first_name",
     "person_last_name": "person__last_name",
@@ -44,6 +45,7 @@ class Participant(Node):
         description="Graduate, work-world applicant or retaker."
     )
     course: int | None = strawberry.field(description="Course (year of study) when added.")
+    version: int = strawberry.field(description="Pass it back when changing the participant.")
     person: Person = strawberry.field(description="Who the participant is.")
     funding_code: FundingCode | None = guarded(
         PERSONAL_DATA, description="EHIS funding code when added; null for work-world applicants."
@@ -69,6 +71,7 @@ class Participant(Node):
             personal_data_visible=visible,
             kind=row["kind"],
             course=row["course"],
+            version=row["version"],
             person=Person.from_row(row, prefix="person_", code_visible=visible),
             funding_code=funding if visible else None,
             state_funded=(funding is not None and FundingCodeValue(funding).state_funded)
@@ -107,3 +110,21 @@ class ParticipantRemovePayload:
         description="The removed participant; the student is eligible again."
     )
     user_errors: list[UserError] = strawberry.field(description="Why nothing was removed.")
+
+
+@strawberry.type(description="Result of a change to one participant.")
+class ParticipantPayload:
+    participant: Participant | None = strawberry.field(description="The participant after it.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Result of distributing participants into groups.")
+class DistributePayload:
+    placed_count: int = strawberry.field(description="How many participants were placed.")
+    user_errors: list[UserError] = strawberry.field(description="Why nobody was placed.")
+
+
+@strawberry.input(description="Points for one part of the scoring scheme.")
+class PartScoreInput:
+    part: str = strawberry.field(description="The part's code, e.g. 'technology'.")
+    points: int = strawberry.field(description="Points given.")

@@ -18,6 +18,7 @@ ROW = {
     "special_needs": True,
     "result": "PASSED",
     "score": 90,
+    "version": 1,
     "person_id": 7,
     "person_first_name": "Õie",
     "person_last_name": "Sööt",

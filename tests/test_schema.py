@@ -124,3 +124,10 @@ def test_the_public_surface_of_api_md_exists():
         "DUPLICATE_EXAM",
         "SIGNATURE_INVALID",
     } <= codes
+
+
+def test_every_domain_problem_has_a_stable_error_code():
+    from models.workflow.errors import MESSAGES
+    from schema.errors import ErrorCode
+
+    assert set(MESSAGES) - set(ErrorCode.__members__) == set()

@@ -47,6 +47,10 @@ MESSAGES = {
     "An exam of the same curriculum is already at this time and place ({when}).",
     "SCHEDULE_CONFLICT": "{detail}",
     "REASON_REQUIRED": "Põhjus on kohustuslik. / A reason is required.",
+    "INVALID_PERSONAL_CODE": "Isikukood ei ole korrektne: {detail}. / "
+    "The personal identification code is not valid: {detail}.",
+    "COMMITTEE_INCOMPLETE": "Komisjonis peab olema esimees ja vähemalt {others} liiget. / "
+    "A committee needs a chair and at least {others} more members.",
     "INVALID_INPUT": "{detail}",
     "NOT_LINKED": "Õppekava ja kutsestandard pole EHISes seotud või standardil pole kutse "
     "andjat. / The curriculum is not linked to the standard in EHIS, or the standard has "

@@ -27,6 +27,7 @@ def _rule(
 
 
 SCHOOL, BODY, ADMIN = Role.SCHOOL, Role.AWARDING_BODY, Role.REGISTRY_ADMIN
+ASSESSOR = Role.ASSESSOR
 
 RULES: dict[str, Rule] = {
     # The school builds the exam while it is a draft or returned to it.
@@ -37,12 +38,20 @@ RULES: dict[str, Rule] = {
     "group.create": _rule({SCHOOL}, EDITABLE_BY_SCHOOL),
     "group.update": _rule({SCHOOL}, EDITABLE_BY_SCHOOL),
     "group.delete": _rule({SCHOOL}, EDITABLE_BY_SCHOOL),
+    "exam.distribute": _rule({SCHOOL}, EDITABLE_BY_SCHOOL),
+    "participant.move": _rule({SCHOOL}, EDITABLE_BY_SCHOOL),
     "exam.submit": _rule({SCHOOL}, EDITABLE_BY_SCHOOL, to=S.SUBMITTED),
     # The awarding body answers a submitted exam.
     "exam.return": _rule({BODY}, {S.SUBMITTED}, to=S.RETURNED),
     "exam.accept": _rule({BODY}, {S.SUBMITTED}, to=S.ACCEPTED),
     # After accepting, the awarding body sets place and time.
     "group.schedule": _rule({BODY}, {S.ACCEPTED}),
+    "group.committee_set": _rule({BODY}, {S.ACCEPTED}),
+    "participant.place": _rule({BODY}, {S.ACCEPTED}),
+    "exam.work_world_add": _rule({BODY}, {S.ACCEPTED}),
+    "exam.retakers_add": _rule({BODY}, {S.ACCEPTED}),
+    # Results: the awarding body, or an assessor of the participant's own group.
+    "participant.result": _rule({BODY, ASSESSOR}, {S.ACCEPTED}),
     # Cancelling: the school before the exam is accepted, the awarding body or the registry
     # up to assessment.
     "exam.cancel": _rule(
@@ -51,7 +60,9 @@ RULES: dict[str, Rule] = {
 }
 
 # Within the roles a rule names, the school acts only on its own exams (and may not cancel
-# one the awarding body has accepted); the body only on exams sent to it.
+# one the awarding body has accepted); the body only on exams sent to it; an
+# assessor only where the row scope let them see the exam (their group is checked by the
+# operation).
 
 
 def check(action: str, viewer: Viewer, exam: Exam) -> Rule:
@@ -60,7 +71,7 @@ def check(action: str, viewer: Viewer, exam: Exam) -> Rule:
     if viewer.role not in rule.roles or not _owns(viewer, exam):
         raise fail("FORBIDDEN")
     if exam.status not in rule.states or (
-        action == "exam.cancel" and viewer.role is SCHOOL and exam.status is S.ACCEPTED
+        viewer.role is SCHOOL and exam.status is S.ACCEPTED and action == "exam.cancel"
     ):
         raise fail("INVALID_STATE", status=exam.status.value)
     return rule
@@ -71,4 +82,4 @@ def _owns(viewer: Viewer, exam: Exam) -> bool:
         return exam.school_id == viewer.organisation_id
     if viewer.role is BODY:
         return exam.awarding_body_id == viewer.organisation_id and exam.submitted_at is not None
-    return viewer.role is ADMIN
+    return viewer.role in (ADMIN, ASSESSOR)
