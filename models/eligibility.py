@@ -12,7 +12,7 @@ from datetime import date
 
 from tortoise.expressions import Q, Subquery
 
-from models.enums import ExamStatus
+from models.enums import ExamStatus, ParticipantResult
 from models.participant import Participant
 
 OPEN_EXAM_STATUSES = (
@@ -54,3 +54,18 @@ def eligible_students_filter(
 
 def is_over_time(course: int, nominal_final_course: int) -> bool:
     return course > nominal_final_course
+
+
+def retake_candidates_filter(*, standard_id: int, exam_id: int, today: date) -> Q:
+    """Earlier participations that may come back as retakers: a failed, absent or partial
+    result in an assessed or completed exam of the same standard within a year."""
+    return Q(
+        result__in=(
+            ParticipantResult.FAILED,
+            ParticipantResult.ABSENT,
+            ParticipantResult.PARTIALLY_PASSED,
+        ),
+        exam__standard_id=standard_id,
+        exam__status__in=(ExamStatus.ASSESSED, ExamStatus.COMPLETED),
+        exam__graduation_date__gte=one_year_before(today),
+    ) & ~Q(exam_id=exam_id)

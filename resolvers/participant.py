@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import strawberry
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from models.access import participant_scope, sees_personal_data_of_participants
 from models.clock import today
 from models.curriculum import Curriculum as CurriculumRow
 from models.curriculum import final_course
-from models.eligibility import eligible_students_filter, is_over_time
+from models.eligibility import (
+    eligible_students_filter,
+    is_over_time,
+    retake_candidates_filter,
+)
 from models.enums import Role
 from models.participant import Participant as ParticipantRow
 from models.student import Student
@@ -104,4 +108,27 @@ async def eligible_students(
         first=first,
         after=after,
         build=build,
+    )
+
+
+# Only the awarding body (and the registry) places retakers.
+_RETAKER_LIST_ROLES = (Role.AWARDING_BODY, Role.REGISTRY_ADMIN)
+
+
+async def retaker_candidates(
+    info: strawberry.Info, exam: Exam, *, first: int, after: str | None
+) -> Connection[Participant]:
+    if info.context.viewer.role not in _RETAKER_LIST_ROLES:
+        return empty_connection()
+    condition = retake_candidates_filter(
+        standard_id=exam.standard_id, exam_id=exam.pk, today=today()
+    )
+    in_this_exam = ParticipantRow.filter(exam_id=exam.pk).values("person_id")
+    return await keyset_page(
+        ParticipantRow.filter(condition, ~Q(person_id__in=Subquery(in_this_exam))),
+        order=NAME_ORDER,
+        columns=PARTICIPANT_COLUMNS,
+        first=first,
+        after=after,
+        build=lambda row: Participant.from_row(row, visible=True),
     )

@@ -160,6 +160,17 @@ class Exam(Node):
         cost_bound=21,
     )
 
+    @strawberry.field(
+        description="Earlier participations that may come back as retakers (a failed, absent "
+        "or partial result of this standard within a year); for the awarding body."
+    )
+    async def retaker_candidates(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[Participant]:
+        from resolvers.participant import retaker_candidates
+
+        return await retaker_candidates(info, self, first=first, after=after)
+
     @strawberry.field(description="The audit trail, newest first.")
     async def history(
         self, info: strawberry.Info, first: int = 20, after: str | None = None

@@ -11,8 +11,8 @@ from tortoise.transactions import in_transaction
 
 from models.access import Viewer
 from models.clock import today
-from models.eligibility import one_year_before
-from models.enums import ExamStatus, ParticipantKind, ParticipantResult, Role
+from models.eligibility import retake_candidates_filter
+from models.enums import ParticipantKind, ParticipantResult, Role
 from models.group import ExamGroup
 from models.participant import Participant
 from models.person import Person
@@ -184,18 +184,14 @@ async def add_retakers(
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.retakers_add", viewer, exam)
         group = await group_for_update(exam, group_id, connection)
-        since = one_year_before(today())
         earlier = {
             p.id: p
             for p in await Participant.filter(
+                retake_candidates_filter(
+                    standard_id=exam.standard_id, exam_id=exam.id, today=today()
+                ),
                 id__in=list(earlier_participant_ids),
-                result__in=RETAKE_RESULTS,
-                exam__standard_id=exam.standard_id,
-                exam__status__in=(ExamStatus.ASSESSED, ExamStatus.COMPLETED),
-                exam__graduation_date__gte=since,
-            )
-            .exclude(exam_id=exam.id)
-            .using_db(connection)
+            ).using_db(connection)
         }
         already = set(
             await Participant.filter(exam_id=exam.id)

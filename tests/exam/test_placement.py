@@ -322,3 +322,37 @@ async def test_results_follow_the_scheme_and_are_recorded_only_after_the_exam(ap
     )
     assert result["data"]["participantResultRecord"]["userErrors"][0]["code"] == "NOT_FOUND"
     assert (await Participant.get(id=good.id)).score == 80
+
+
+CANDIDATES = """
+query ($id: ID!) { exam(id: $id) { retakerCandidates(first: 10) {
+  edges { node { id result } } } } }
+"""
+
+
+async def test_the_body_sees_the_retaker_candidates_and_the_school_does_not(api, accepted):
+    a = accepted
+    earlier = await create_exam(
+        school=a["school"],
+        awarding_body=a["body"],
+        standard=await a["exam"].standard,
+        status=ExamStatus.COMPLETED,
+        graduation_date=today() - timedelta(days=100),
+    )
+    failed = await create_participant(earlier, result=ParticipantResult.FAILED, score=40)
+    await create_participant(earlier, result=ParticipantResult.PASSED, score=90)
+    too_old = await create_exam(
+        school=a["school"],
+        awarding_body=a["body"],
+        standard=await a["exam"].standard,
+        status=ExamStatus.COMPLETED,
+        graduation_date=today() - timedelta(days=400),
+    )
+    await create_participant(too_old, result=ParticipantResult.FAILED, score=10)
+
+    as_body = await api.query(CANDIDATES, {"id": gid("Exam", a["exam"])}, as_=a["body_user"])
+    as_school = await api.query(CANDIDATES, {"id": gid("Exam", a["exam"])}, as_=a["school_user"])
+
+    edges = as_body["data"]["exam"]["retakerCandidates"]["edges"]
+    assert [e["node"] for e in edges] == [{"id": gid("Participant", failed), "result": "FAILED"}]
+    assert as_school["data"]["exam"]["retakerCandidates"]["edges"] == []
