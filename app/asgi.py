@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -107,6 +108,23 @@ def create_app(
 
             if await load_demo_data():
                 log.info("loaded the demo data into an empty database")
+        from mail.sender import email_sender
+        from mail.worker import run_worker
+        from models.notification import configure_links
+
+        configure_links(settings.public_url)
+        # The outbox worker: delivers the mails that mutations wrote (several processes
+        # share the outbox safely on PostgreSQL).
+        stop_mail = asyncio.Event()
+        mail_worker = asyncio.create_task(
+            run_worker(
+                email_sender(settings.smtp),
+                stop_mail,
+                settings.mail_poll_seconds,
+                mail_from=settings.mail_from,
+            ),
+            name="mail worker",
+        )
         # What start-up built (schema, modules, caches) lives as long as the process: keep
         # the cyclic collector from scanning it again on every collection of a request's
         # garbage.
@@ -115,6 +133,12 @@ def create_app(
         try:
             yield
         finally:
+            # Let the message in hand finish; one cut short stays pending and goes later.
+            stop_mail.set()
+            try:
+                await asyncio.wait_for(mail_worker, timeout=settings.smtp_timeout_seconds + 5)
+            except TimeoutError:
+                log.warning("the mail worker did not stop in time; its message stays pending")
             await db.close()
 
     routes: list[BaseRoute] = [

@@ -149,6 +149,46 @@ async def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _worker(args: argparse.Namespace) -> int:
+    import signal
+
+    from tortoise.exceptions import BaseORMException
+
+    from app import db
+    from mail.sender import email_sender
+    from mail.worker import run_worker
+    from models.notification import OutboxMessage
+
+    settings = _settings()
+    if settings.is_sqlite:
+        db.ensure_sqlite_directory(settings.database_url)
+    # The worker only connects: `serve` or `eksamihaldus migrate` migrates.
+    await db.connect(settings.database_url)
+    try:
+        try:
+            await OutboxMessage.exists()
+        except (BaseORMException, OSError) as error:
+            print(
+                f"eksamihaldus: the database is not ready ({type(error).__name__}); "
+                "run `eksamihaldus migrate` first",
+                file=sys.stderr,
+            )
+            return 1
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signal_number, stop.set)
+        await run_worker(
+            email_sender(settings.smtp),
+            stop,
+            settings.mail_poll_seconds,
+            mail_from=settings.mail_from,
+        )
+    finally:
+        await db.close()
+    return 0
+
+
 def _assets(args: argparse.Namespace) -> int:
     from app.graphiql import fetch_assets
 
@@ -185,6 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply database migrations").set_defaults(
         run=lambda a: asyncio.run(_migrate(a))
     )
+    commands.add_parser(
+        "worker", help="deliver the outbox's mails until SIGTERM or SIGINT"
+    ).set_defaults(run=lambda a: asyncio.run(_worker(a)))
     commands.add_parser("assets", help="fetch GraphiQL's files for offline use").set_defaults(
         run=_assets
     )

@@ -26,7 +26,7 @@ from resolvers.exam import ExamQuery
 from resolvers.exam_mutations import ExamMutation
 from resolvers.group_mutations import GroupMutation
 from resolvers.node import NodeQuery
-from resolvers.notification import NotificationQuery
+from resolvers.notification import NotificationMutation, NotificationQuery
 from resolvers.organisation import OrganisationQuery
 from resolvers.participant_mutations import ParticipantMutation
 from resolvers.person import PersonMutation, PersonQuery
@@ -58,7 +58,14 @@ class Query(
 
 
 @strawberry.type(description="Everything that can be changed.")
-class Mutation(PersonMutation, ExamMutation, GroupMutation, ParticipantMutation, PlacementMutation):
+class Mutation(
+    PersonMutation,
+    ExamMutation,
+    GroupMutation,
+    ParticipantMutation,
+    PlacementMutation,
+    NotificationMutation,
+):
     pass
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mail.message import DEFAULT_MAIL_FROM
+
+if TYPE_CHECKING:
+    from mail.sender import SmtpConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("EH_VAR_DIR", PROJECT_ROOT / "var"))
@@ -53,6 +60,16 @@ def _bool(name: str, default: bool) -> bool:
     raise SettingsError(f"{name} must be true or false")
 
 
+SMTP_TLS_MODES = ("none", "starttls", "tls")
+
+
+def _mail_from(name: str) -> str:
+    value = os.environ.get(name) or DEFAULT_MAIL_FROM
+    if "\n" in value or "\r" in value or "@" not in parseaddr(value)[1]:
+        raise SettingsError(f"{name} must be an e-mail address, e.g. Name <noreply@example.ee>")
+    return value
+
+
 def default_database_url() -> str:
     return f"sqlite://{VAR_DIR / 'eksamihaldus.sqlite3'}"
 
@@ -76,10 +93,35 @@ class Settings:
     # Behaviour
     production: bool = False
     load_demo_data: bool = True
+    # Mail: with no SMTP host, mails are written to the log (and stay readable in the app).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_tls: str = "none"
+    smtp_timeout_seconds: int = 30
+    mail_from: str = DEFAULT_MAIL_FROM
+    mail_poll_seconds: int = 2
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def smtp(self) -> SmtpConfig | None:
+        """The SMTP server to deliver mail through; None when mail goes to the log."""
+        from mail.sender import SmtpConfig, TlsMode
+
+        if not self.smtp_host:
+            return None
+        return SmtpConfig(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            username=self.smtp_username,
+            password=self.smtp_password,
+            tls=TlsMode(self.smtp_tls),
+            timeout_seconds=self.smtp_timeout_seconds,
+        )
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -95,6 +137,18 @@ class Settings:
         production = _bool("EH_PRODUCTION", False)
         if production and not public_keys:
             raise SettingsError("EH_JWT_PUBLIC_KEYS_FILE is required when EH_PRODUCTION is true")
+        smtp_tls = os.environ.get("EH_SMTP_TLS") or "none"
+        if smtp_tls not in SMTP_TLS_MODES:
+            raise SettingsError("EH_SMTP_TLS must be none, starttls or tls")
+        smtp_username = os.environ.get("EH_SMTP_USERNAME") or None
+        smtp_password = os.environ.get("EH_SMTP_PASSWORD") or None
+        if bool(smtp_username) != bool(smtp_password):
+            raise SettingsError(
+                "EH_SMTP_USERNAME and EH_SMTP_PASSWORD are set together or not at all"
+            )
+        smtp_port = _int("EH_SMTP_PORT", 25)
+        if smtp_port > 65535:
+            raise SettingsError("EH_SMTP_PORT must be at most 65535")
         return cls(
             database_url=url,
             public_url=os.environ.get("EH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
@@ -112,6 +166,14 @@ class Settings:
             max_query_cost=_int("EH_MAX_QUERY_COST", 100_000),
             production=production,
             load_demo_data=_bool("EH_DEMO_DATA", not production),
+            smtp_host=os.environ.get("EH_SMTP_HOST") or None,
+            smtp_port=smtp_port,
+            smtp_username=smtp_username,
+            smtp_password=smtp_password,
+            smtp_tls=smtp_tls,
+            smtp_timeout_seconds=_int("EH_SMTP_TIMEOUT_SECONDS", 30),
+            mail_from=_mail_from("EH_MAIL_FROM"),
+            mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
         )
 
 

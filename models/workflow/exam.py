@@ -15,6 +15,7 @@ from models.curriculum import Curriculum, CurriculumStandard, final_course
 from models.eligibility import eligible_students_filter
 from models.enums import ExamStatus, Role
 from models.exam import Exam
+from models.notification import ExamEvent, raise_exam_event
 from models.person import RoleAssignment
 from models.standard import Standard, StandardAwardingBody, standard_status
 from models.student import Student
@@ -24,6 +25,7 @@ from models.workflow.errors import DomainError, Problem, fail, problem
 from models.workflow.policy import check
 
 LANGUAGES = ("et", "ru", "en")
+_EVENTS = {"exam.submit": ExamEvent.SUBMITTED, "exam.return": ExamEvent.RETURNED}
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,11 @@ async def _transition(
             before=before,
             after={"status": rule.to, **changes},
         )
+        # The notification is written in the same transaction as the change (the outbox).
+        if (event := _EVENTS.get(action)) is not None:
+            await raise_exam_event(
+                event, exam, connection=connection, reason=changes.get("return_reason")
+            )
     return await Exam.get(id=exam_id), warnings
 
 

@@ -518,3 +518,43 @@ async def test_two_concurrent_submits_one_succeeds(api, world):
         ["INVALID_STATE"],
     )
     assert await _version(exam_id) == version + 1
+
+
+NOTIFICATIONS = "{ notifications(first: 10) { edges { node { kind subject body link } } } }"
+
+
+async def test_submitting_and_returning_notify_in_the_same_transaction(api, world):
+    from models.notification import Notification, OutboxMessage
+
+    w = world
+    w.user.email = "laura@kool.example"
+    await w.user.save()
+    w.body_user.email = "marek@kutseandja.example"
+    await w.body_user.save()
+    exam_id, _ = await _ready_exam(api, w)
+    empty = (await _create(api, w))["exam"]
+
+    refused = await api.query(SUBMIT, {"id": empty["id"], "version": 1}, as_=w.as_school())
+    assert refused["data"]["examSubmit"]["userErrors"] != []
+    assert await Notification.all().count() == 0  # nothing raised by a refused change
+
+    await api.query(SUBMIT, {"id": exam_id, "version": await _version(exam_id)}, as_=w.as_school())
+    to_body = await api.query(NOTIFICATIONS, as_=w.as_body())
+    [submitted] = [e["node"] for e in to_body["data"]["notifications"]["edges"]]
+    assert submitted["kind"] == "exam.submitted"
+    assert exam_id in submitted["link"]
+
+    await api.query(
+        RETURN,
+        {
+            "id": exam_id,
+            "version": await _version(exam_id),
+            "reason": "Õppurite nimekiri on puudulik",
+        },
+        as_=w.as_body(),
+    )
+    to_school = await api.query(NOTIFICATIONS, as_=w.as_school())
+    [returned] = [e["node"] for e in to_school["data"]["notifications"]["edges"]]
+    assert returned["kind"] == "exam.returned"
+    assert "Õppurite nimekiri on puudulik" in returned["body"]
+    assert await OutboxMessage.all().count() == 2  # one e-mail to each recipient
