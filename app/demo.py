@@ -307,8 +307,10 @@ class _Loader:
             "ends_on": ends,
             "studies_ended_on": ended_on,
         }
+        russian = SCHOOLS[cur.school.name].get("ru", False)
+        enrol["language"] = "ru" if russian else "et"
         born = min(2008, max(1975, started.year - age))
-        return self.person(born, russian=SCHOOLS[cur.school.name].get("ru", False), enrol=enrol)
+        return self.person(born, russian=russian, enrol=enrol)
 
     async def insert_people(self) -> None:
         persons = []
@@ -538,6 +540,7 @@ class _Loader:
                 course=enrol.get("course"),
                 funding_code=enrol["funding_code"] if kind is ParticipantKind.GRADUATE else None,
                 special_needs=enrol.get("special_needs", False),
+                language=group.language if group is not None else exam.language,
                 result=result,
                 score=score,
                 scores=scores,

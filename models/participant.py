@@ -42,6 +42,7 @@ class Participant(VersionedModel):
     course = fields.IntField(null=True)
     funding_code = fields.CharEnumField(FundingCode, max_length=1, null=True)
     special_needs = fields.BooleanField(default=False)
+    language = fields.CharField(max_length=2, default="et", db_default="et")
     result = fields.CharEnumField(ParticipantResult, max_length=16, null=True)
     score = fields.IntField(null=True)
     scores: dict[str, int] | None = fields.JSONField(null=True)  # type: ignore[assignment]

@@ -35,6 +35,8 @@ class Student(TimestampedModel):
     course = fields.IntField()
     funding_code = fields.CharEnumField(FundingCode, max_length=1)
     special_needs = fields.BooleanField(default=False)
+    # Language of study (ISO 639-1): a participant sits the exam in a group of this language.
+    language = fields.CharField(max_length=2, default="et", db_default="et")
     started_on = fields.DateField()
     # Nominal end of studies; an over-time student may sit the exam up to a year after it.
     ends_on = fields.DateField()

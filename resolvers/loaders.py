@@ -76,7 +76,7 @@ _PERSON_COLUMNS = (
 )
 PARTICIPANTS_BY_GROUP = KeyedSelect(
     "SELECT p.id, p.exam_id, p.group_id, p.kind, p.course, p.funding_code, p.special_needs, "
-    f"p.result, p.score, p.version, p.person_id, {_PERSON_COLUMNS} "
+    f"p.result, p.score, p.language, p.version, p.person_id, {_PERSON_COLUMNS} "
     "FROM participant p JOIN person pe ON pe.id = p.person_id "
     "WHERE p.group_id {keys} ORDER BY pe.last_name, pe.first_name, p.id",
     sqlite_types={"special_needs": (ParticipantRow, "special_needs")},

@@ -28,6 +28,7 @@ PARTICIPANT_COLUMNS = {
     "special_needs": "special_needs",
     "result": "result",
     "score": "score",
+    "language": "language",
     "version": "version",
     "person_id": "person_id",
     "person_first_name": "person__first_name",
@@ -45,6 +46,7 @@ class Participant(Node):
         description="Graduate, work-world applicant or retaker."
     )
     course: int | None = strawberry.field(description="Course (year of study) when added.")
+    language: str = strawberry.field(description="Language of study (ISO 639-1).")
     version: int = strawberry.field(description="Pass it back when changing the participant.")
     person: Person = strawberry.field(description="Who the participant is.")
     funding_code: FundingCode | None = guarded(
@@ -71,6 +73,7 @@ class Participant(Node):
             personal_data_visible=visible,
             kind=row["kind"],
             course=row["course"],
+            language=row["language"],
             version=row["version"],
             person=Person.from_row(row, prefix="person_", code_visible=visible),
             funding_code=funding if visible else None,

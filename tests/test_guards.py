@@ -19,6 +19,7 @@ ROW = {
     "result": "PASSED",
     "score": 90,
     "version": 1,
+    "language": "et",
     "person_id": 7,
     "person_first_name": "Õie",
     "person_last_name": "Sööt",

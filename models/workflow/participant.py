@@ -89,6 +89,7 @@ async def add_participants(
                 course=students[student_id].course,
                 funding_code=students[student_id].funding_code,
                 special_needs=students[student_id].special_needs,
+                language=students[student_id].language,
             )
             for student_id in student_ids
         ]

@@ -33,8 +33,9 @@ async def _free_places(group: ExamGroup, connection: BaseDBAsyncClient) -> int:
 
 
 async def distribute(viewer: Viewer, exam_id: int, *, version: int | None = None) -> int:
-    """Every participant in no group goes into a group with a free place, groups in name
-    order, participants by name; all of them or none. Returns how many were placed."""
+    """Every participant in no group goes into a group of their language with a free place,
+    groups in name order, participants by name; all of them or none. Returns how many were
+    placed."""
     async with in_transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.distribute", viewer, exam)
@@ -55,13 +56,31 @@ async def distribute(viewer: Viewer, exam_id: int, *, version: int | None = None
             .using_db(connection)
             .values_list("group_id", flat=True)  # type: ignore[arg-type]
         )
-        free = sum(max(0, g.limit - taken[g.id]) for g in groups)
-        if len(waiting) > free:
-            raise fail("GROUP_FULL", ["groups"], group="*", free=free, needed=len(waiting))
-        places = [g.id for g in groups for _ in range(max(0, g.limit - taken[g.id]))]
+        free = {g.id: max(0, g.limit - taken[g.id]) for g in groups}
         placed: dict[int, list[int]] = {}
-        for participant, group_id in zip(waiting, places, strict=False):
-            placed.setdefault(group_id, []).append(participant.id)
+        short: Counter[str] = Counter()
+        for participant in waiting:
+            group = next(
+                (g for g in groups if g.language == participant.language and free[g.id]), None
+            )
+            if group is None:
+                short[participant.language] += 1
+                continue
+            free[group.id] -= 1
+            placed.setdefault(group.id, []).append(participant.id)
+        if short:
+            raise DomainError(
+                [
+                    problem(
+                        "GROUP_FULL",
+                        ["groups", language],
+                        group=f"({language})",
+                        free=0,
+                        needed=count,
+                    )
+                    for language, count in sorted(short.items())
+                ]
+            )
         for group_id, ids in placed.items():
             await Participant.filter(id__in=ids).using_db(connection).update(group_id=group_id)
         await audit(
@@ -159,6 +178,7 @@ async def add_work_world_applicant(
             group_id=group.id,
             person_id=person.id,
             kind=ParticipantKind.WORK_WORLD_APPLICANT,
+            language=group.language,
         )
         await audit(
             connection,
@@ -230,6 +250,7 @@ async def add_retakers(
                 kind=ParticipantKind.RETAKER,
                 course=earlier[pid].course,
                 special_needs=earlier[pid].special_needs,
+                language=earlier[pid].language,
             )
             for pid in earlier_participant_ids
         ]

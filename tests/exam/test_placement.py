@@ -356,3 +356,21 @@ async def test_the_body_sees_the_retaker_candidates_and_the_school_does_not(api,
     edges = as_body["data"]["exam"]["retakerCandidates"]["edges"]
     assert [e["node"] for e in edges] == [{"id": gid("Participant", failed), "result": "FAILED"}]
     assert as_school["data"]["exam"]["retakerCandidates"]["edges"] == []
+
+
+async def test_distribution_keeps_each_group_to_its_language(api):
+    school = await create_school()
+    exam = await create_exam(school=school, status=ExamStatus.DRAFT)
+    estonian = await create_group(exam, name="A", limit=5, language="et")
+    await create_participant(exam, language="et")
+    speaks_russian = await create_participant(exam, language="ru")
+    user = (await create_user(Role.SCHOOL, school), Role.SCHOOL)
+
+    refused = await api.query(DISTRIBUTE, {"exam": gid("Exam", exam)}, as_=user)
+    russian = await create_group(exam, name="B", limit=2, language="ru")
+    placed = await api.query(DISTRIBUTE, {"exam": gid("Exam", exam)}, as_=user)
+
+    assert refused["data"]["examParticipantsDistribute"]["userErrors"] == [{"code": "GROUP_FULL"}]
+    assert placed["data"]["examParticipantsDistribute"] == {"placedCount": 2, "userErrors": []}
+    assert (await Participant.get(id=speaks_russian.id)).group_id == russian.id
+    assert await Participant.filter(group_id=estonian.id).count() == 1

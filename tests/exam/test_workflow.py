@@ -558,3 +558,33 @@ async def test_submitting_and_returning_notify_in_the_same_transaction(api, worl
     assert returned["kind"] == "exam.returned"
     assert "Õppurite nimekiri on puudulik" in returned["body"]
     assert await OutboxMessage.all().count() == 2  # one e-mail to each recipient
+
+
+async def test_an_expired_standard_only_for_those_who_studied_under_it(api, world):
+    w = world
+    expired = await create_standard(
+        valid_from=today() - timedelta(days=2000),
+        valid_until=today() - timedelta(days=30),
+        awarding_allowed_until=today() + timedelta(days=200),
+    )
+    await StandardAwardingBody.create(standard=expired, awarding_body=w.body)
+    curriculum = await create_curriculum(w.school, expired)
+    await create_student(curriculum, course=3)  # studied under a newer standard
+
+    nobody = await _create(
+        api,
+        w,
+        standard=to_global_id("Standard", expired.id),
+        curriculum=to_global_id("Curriculum", curriculum.id),
+    )
+    await create_student(curriculum, course=3, standard=expired)
+    created = await _create(
+        api,
+        w,
+        standard=to_global_id("Standard", expired.id),
+        curriculum=to_global_id("Curriculum", curriculum.id),
+    )
+
+    assert nobody["userErrors"][0]["code"] == "NOT_ELIGIBLE"
+    assert created["userErrors"] == []
+    assert created["exam"]["status"] == "DRAFT"
