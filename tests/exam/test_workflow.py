@@ -13,6 +13,7 @@ import pytest
 from models.clock import today
 from models.enums import ExamStatus, Role
 from models.exam import Exam
+from models.group import ExamGroup
 from models.participant import Participant
 from models.standard import StandardAwardingBody
 from schema.node import from_global_id, to_global_id
@@ -80,10 +81,30 @@ DELETE = """
 mutation ($id: ID!, $version: Int!) {
   examDelete(id: $id, version: $version) { deletedExamId userErrors { code } }
 }"""
+COMMITTEE = """
+mutation ($id: ID!, $version: Int!, $members: [CommitteeMemberInput!]!) {
+  groupCommitteeSet(id: $id, version: $version, members: $members) { userErrors { code } }
+}"""
+PARTICIPANTS = """
+query ($id: ID!) { exam(id: $id) { participants(first: 50) { edges { node {
+  id version result score } } } } }
+"""
+RESULT = """
+mutation ($id: ID!, $version: Int!, $scores: [PartScoreInput!], $absent: Boolean! = false) {
+  participantResultRecord(id: $id, version: $version, scores: $scores, absent: $absent) {
+    participant { result score } userErrors { code field }
+  }
+}"""
 HISTORY = """
 query ($id: ID!) { exam(id: $id) { history(first: 50) { edges { node {
   action actorRole actor { lastName } before after } } } } }
 """
+
+
+def points(calculation: int, test: int, technology: int, occupation: int) -> list[dict]:
+    parts = ("calculation", "test", "technology", "occupation")
+    values = (calculation, test, technology, occupation)
+    return [{"part": p, "points": v} for p, v in zip(parts, values, strict=True)]
 
 
 def next_weekday(start: date, weekday: int) -> date:
@@ -233,9 +254,47 @@ async def test_the_whole_lifecycle_from_draft_to_accepted(api, world):
         as_=w.as_body(),
     )
     assert scheduled["data"]["groupUpdate"]["group"]["place"] == "Tööstuse 17"
+
+    # The awarding body names the committee; after the exam day an assessor records results.
+    assessors = [await create_user(Role.ASSESSOR, w.body) for _ in range(3)]
+    roles = ["CHAIR", "EMPLOYER", "TEACHER"]
+    members = [
+        {"person": to_global_id("Person", a.id), "role": r}
+        for a, r in zip(assessors, roles, strict=True)
+    ]
+    committee = await api.query(
+        COMMITTEE, {"id": group_id, "version": 2, "members": members}, as_=w.as_body()
+    )
+    assert committee["data"]["groupCommitteeSet"]["userErrors"] == []
+    decoded = from_global_id(group_id)
+    assert decoded is not None
+    await ExamGroup.filter(id=decoded[1]).update(date=today() - timedelta(days=1))  # time passes
+    assessor = (assessors[0], Role.ASSESSOR)
+    listed = await api.query(PARTICIPANTS, {"id": exam_id}, as_=assessor)
+    nodes = [e["node"] for e in listed["data"]["exam"]["participants"]["edges"]]
+    outcomes = []
+    for node, variables in zip(
+        nodes,
+        [{"scores": points(20, 20, 40, 20)}, {"scores": points(10, 10, 20, 10)}, {"absent": True}],
+        strict=True,
+    ):
+        recorded = await api.query(
+            RESULT, {"id": node["id"], "version": node["version"], **variables}, as_=assessor
+        )
+        outcomes.append(recorded["data"]["participantResultRecord"]["participant"])
+    assert outcomes == [
+        {"result": "PASSED", "score": 100},
+        {"result": "FAILED", "score": 50},
+        {"result": "ABSENT", "score": None},
+    ]
+
     history = await api.query(HISTORY, {"id": exam_id}, as_=w.as_school())
     actions = [e["node"]["action"] for e in history["data"]["exam"]["history"]["edges"]]
     assert actions == [
+        "participant.result",
+        "participant.result",
+        "participant.result",
+        "group.committee_set",
         "group.update",
         "exam.accept",
         "exam.submit",
@@ -246,7 +305,7 @@ async def test_the_whole_lifecycle_from_draft_to_accepted(api, world):
         "group.create",
         "exam.create",
     ]
-    returned_event = history["data"]["exam"]["history"]["edges"][4]["node"]
+    returned_event = history["data"]["exam"]["history"]["edges"][8]["node"]
     assert returned_event["actorRole"] == "AWARDING_BODY"
     assert returned_event["before"]["status"] == "SUBMITTED"
     assert returned_event["after"] == {"status": "RETURNED", "return_reason": "Lisa HEV kommentaar"}
