@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
 from models.workflow import participant as workflow
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders
+from schema.errors import UserError
 from schema.participant import ParticipantRemovePayload, ParticipantsAddPayload
+
+
+async def participants_payload(
+    info: strawberry.Info, created: list[Any] | None, errors: list[UserError]
+) -> ParticipantsAddPayload:
+    """The new participants, read after the commit through the viewer's scoped loaders."""
+    loaders = fresh_loaders(info)
+    found = [await loaders.participant.load(p.id) for p in created or []]
+    return ParticipantsAddPayload(
+        participants=[p for p in found if p is not None], user_errors=errors
+    )
 
 
 @strawberry.type
@@ -42,11 +54,7 @@ class ParticipantMutation:
                 version=version,
             )
         )
-        loaders = fresh_loaders(info)
-        participants = [await loaders.participant.load(p.id) for p in created or []]
-        return ParticipantsAddPayload(
-            participants=[p for p in participants if p is not None], user_errors=errors
-        )
+        return await participants_payload(info, created, errors)
 
     @strawberry.mutation(
         description="The school removes a participant: the student returns to the eligible "

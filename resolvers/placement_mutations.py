@@ -9,6 +9,7 @@ import strawberry
 from models.workflow import assessment, placement
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders
+from resolvers.participant_mutations import participants_payload
 from schema.group import CommitteeMemberInput, GroupPayload
 from schema.participant import (
     DistributePayload,
@@ -124,11 +125,7 @@ class PlacementMutation:
                 [pk_of(p, "Participant", argument="participants") for p in participants],
             )
         )
-        loaders = fresh_loaders(info)
-        found = [await loaders.participant.load(p.id) for p in created or []]
-        return ParticipantsAddPayload(
-            participants=[p for p in found if p is not None], user_errors=errors
-        )
+        return await participants_payload(info, created, errors)
 
     @strawberry.mutation(
         description="The awarding body names a group's assessment committee: a chair and at "

@@ -224,51 +224,26 @@ async def test_a_committee_needs_a_chair_and_enough_assessors_of_the_body(api, a
     stranger = await create_person()
     group = a["held"]
 
-    too_few = await api.query(
-        COMMITTEE,
-        {
-            "id": gid("ExamGroup", group),
-            "version": 1,
-            "members": [
-                {"person": gid("Person", chair), "role": "CHAIR"},
-                {"person": gid("Person", member), "role": "EMPLOYER"},
-            ],
-        },
-        as_=a["body_user"],
-    )
-    outsider = await api.query(
-        COMMITTEE,
-        {
-            "id": gid("ExamGroup", group),
-            "version": 1,
-            "members": [
-                {"person": gid("Person", chair), "role": "CHAIR"},
-                {"person": gid("Person", member), "role": "EMPLOYER"},
-                {"person": gid("Person", stranger), "role": "EMPLOYEE"},
-            ],
-        },
-        as_=a["body_user"],
-    )
-    third = await create_user(Role.ASSESSOR, a["body"])
-    done = await api.query(
-        COMMITTEE,
-        {
-            "id": gid("ExamGroup", group),
-            "version": 1,
-            "members": [
-                {"person": gid("Person", chair), "role": "CHAIR"},
-                {"person": gid("Person", member), "role": "EMPLOYER"},
-                {"person": gid("Person", third), "role": "TEACHER"},
-            ],
-        },
-        as_=a["body_user"],
-    )
+    async def set_committee(*members: tuple[object, str]) -> dict:  # type: ignore[type-arg]
+        result = await api.query(
+            COMMITTEE,
+            {
+                "id": gid("ExamGroup", group),
+                "version": 1,
+                "members": [{"person": gid("Person", p), "role": r} for p, r in members],
+            },
+            as_=a["body_user"],
+        )
+        return result["data"]["groupCommitteeSet"]
 
-    assert too_few["data"]["groupCommitteeSet"]["userErrors"][0]["code"] == "COMMITTEE_INCOMPLETE"
-    assert outsider["data"]["groupCommitteeSet"]["userErrors"] == [
-        {"code": "INVALID_INPUT", "field": ["members", "2"]}
-    ]
-    group_after = done["data"]["groupCommitteeSet"]["group"]
+    too_few = await set_committee((chair, "CHAIR"), (member, "EMPLOYER"))
+    outsider = await set_committee((chair, "CHAIR"), (member, "EMPLOYER"), (stranger, "EMPLOYEE"))
+    third = await create_user(Role.ASSESSOR, a["body"])
+    done = await set_committee((chair, "CHAIR"), (member, "EMPLOYER"), (third, "TEACHER"))
+
+    assert too_few["userErrors"][0]["code"] == "COMMITTEE_INCOMPLETE"
+    assert outsider["userErrors"] == [{"code": "INVALID_INPUT", "field": ["members", "2"]}]
+    group_after = done["group"]
     assert group_after["version"] == 2
     assert [m["role"] for m in group_after["committee"]] == ["CHAIR", "EMPLOYER", "TEACHER"]
     assert await CommitteeMember.filter(group_id=group.id).count() == 3
