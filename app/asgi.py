@@ -23,6 +23,7 @@ from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
 from app.graphiql import graphiql_html, static_routes
 from app.graphql import build_schema
 from app.settings import Settings
+from integrations.population_register import FilePopulationRegister
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 
@@ -34,6 +35,7 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(build_schema(settings), graphql_ide="graphiql")
         self.settings = settings
         self.keys = keys
+        self.register = FilePopulationRegister(settings.population_register_file)
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         viewer = request.scope["state"]["viewer"]
@@ -42,6 +44,7 @@ class GraphQLApp(GraphQL[Context, None]):
             settings=self.settings,
             keys=self.keys,
             loaders=Loaders(viewer),
+            register=self.register,
             request=request,
             response=response,
         )

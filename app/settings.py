@@ -70,6 +70,14 @@ def _mail_from(name: str) -> str:
     return value
 
 
+def _existing_file(name: str, default: Path) -> Path:
+    raw = os.environ.get(name)
+    path = Path(raw) if raw else default
+    if not path.is_file():
+        raise SettingsError(f"{name} must name a readable file")
+    return path
+
+
 def default_database_url() -> str:
     return f"sqlite://{VAR_DIR / 'eksamihaldus.sqlite3'}"
 
@@ -94,6 +102,11 @@ class Settings:
     production: bool = False
     load_demo_data: bool = True
     # Mail: with no SMTP host, mails are written to the log (and stay readable in the app).
+    # A CSV export of the population register (personal_code, first_name, last_name); the
+    # X-tee service itself cannot be reached from here.
+    population_register_file: Path = (
+        PROJECT_ROOT / "integrations" / "population_register" / ("local_register.csv")
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -174,6 +187,10 @@ class Settings:
             smtp_timeout_seconds=_int("EH_SMTP_TIMEOUT_SECONDS", 30),
             mail_from=_mail_from("EH_MAIL_FROM"),
             mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
+            population_register_file=_existing_file(
+                "EH_POPULATION_REGISTER_FILE",
+                PROJECT_ROOT / "integrations" / "population_register" / "local_register.csv",
+            ),
         )
 
 

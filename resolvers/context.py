@@ -7,6 +7,7 @@ from typing import Any
 
 from app.auth import KeyRing
 from app.settings import Settings
+from integrations.population_register import PopulationRegister
 from models.access import Viewer
 from resolvers.loaders import Loaders
 
@@ -17,6 +18,7 @@ class Context:
     settings: Settings
     keys: KeyRing
     loaders: Loaders
+    register: PopulationRegister | None = None
     request: Any = None
     response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)

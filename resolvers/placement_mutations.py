@@ -99,6 +99,7 @@ class PlacementMutation:
                 personal_code=personal_code,
                 first_name=first_name,
                 last_name=last_name,
+                register=info.context.register,
                 email=email,
             )
         )

@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     NOT_LINKED = "NOT_LINKED"
     GROUP_HAS_NO_FREE_PLACES = "GROUP_HAS_NO_FREE_PLACES"
     COMMITTEE_INCOMPLETE = "COMMITTEE_INCOMPLETE"
+    PERSON_MISMATCH = "PERSON_MISMATCH"
+    PERSON_UNKNOWN = "PERSON_UNKNOWN"
 
 
 @strawberry.type(description="A problem with the input of a mutation, shown to the user.")

@@ -49,6 +49,10 @@ MESSAGES = {
     "REASON_REQUIRED": "Põhjus on kohustuslik. / A reason is required.",
     "INVALID_PERSONAL_CODE": "Isikukood ei ole korrektne: {detail}. / "
     "The personal identification code is not valid: {detail}.",
+    "PERSON_MISMATCH": "Rahvastikuregistris on selle isikukoodiga {registered}. / "
+    "The population register has {registered} under this personal code.",
+    "PERSON_UNKNOWN": "Rahvastikuregistris sellist isikut pole. / "
+    "The population register does not know this person.",
     "COMMITTEE_INCOMPLETE": "Komisjonis peab olema esimees ja vähemalt {others} liiget. / "
     "A committee needs a chair and at least {others} more members.",
     "INVALID_INPUT": "{detail}",

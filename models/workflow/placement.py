@@ -9,6 +9,11 @@ from collections.abc import Sequence
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from integrations.population_register import (
+    InvalidPersonalCode,
+    Outcome,
+    PopulationRegister,
+)
 from models.access import Viewer
 from models.clock import today
 from models.eligibility import retake_candidates_filter
@@ -16,7 +21,6 @@ from models.enums import ParticipantKind, ParticipantResult, Role
 from models.group import ExamGroup
 from models.participant import Participant
 from models.person import Person
-from models.personal_code import describe_invalid, is_valid_personal_code
 from models.workflow.common import audit, exam_for_update, expect_version, group_for_update
 from models.workflow.errors import DomainError, fail, problem
 from models.workflow.policy import check
@@ -140,15 +144,26 @@ async def add_work_world_applicant(
     personal_code: str,
     first_name: str,
     last_name: str,
+    register: PopulationRegister,
     email: str | None = None,
 ) -> Participant:
     """A person from the world of work, into a free place: never a graduate, never state
-    funded (seed 001). The personal code is checked first (python-stdnum)."""
+    funded (seed 001). The personal code is checked first (python-stdnum), then the name
+    against the population register."""
     code = personal_code.strip()
-    if not is_valid_personal_code(code):
-        raise fail("INVALID_PERSONAL_CODE", ["personalCode"], detail=describe_invalid(code))
     if not first_name.strip() or not last_name.strip():
         raise fail("INVALID_INPUT", ["lastName"], detail="Nimi puudub. / The name is missing.")
+    try:
+        verification = await register.verify(code, first_name, last_name)
+    except InvalidPersonalCode as error:
+        raise fail("INVALID_PERSONAL_CODE", ["personalCode"], detail=str(error)) from None
+    if verification.outcome is Outcome.UNKNOWN:
+        raise fail("PERSON_UNKNOWN", ["personalCode"])
+    if verification.outcome is Outcome.MISMATCH:
+        registered = f"{verification.registered_first_name} {verification.registered_last_name}"
+        raise fail("PERSON_MISMATCH", ["lastName"], registered=registered)
+    first_name = verification.registered_first_name or first_name
+    last_name = verification.registered_last_name or last_name
     async with in_transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.work_world_add", viewer, exam)
@@ -162,11 +177,12 @@ async def add_work_world_applicant(
                 last_name=last_name.strip(),
                 email=email,
             )
-        elif person.last_name.casefold() != last_name.strip().casefold():
-            raise fail(
-                "INVALID_PERSONAL_CODE",
-                ["personalCode"],
-                detail="isikukood kuulub teisele inimesele / the code belongs to someone else",
+        elif (person.first_name, person.last_name) != (first_name, last_name):
+            # The register is the authority on names.
+            await (
+                Person.filter(id=person.id)
+                .using_db(connection)
+                .update(first_name=first_name, last_name=last_name)
             )
         if await Participant.exists(exam_id=exam.id, person_id=person.id):
             raise fail("NOT_ELIGIBLE", ["personalCode"], reason="already in this exam")

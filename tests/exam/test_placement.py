@@ -129,16 +129,11 @@ async def test_moving_into_a_full_group_is_refused(api, accepted):
 
 async def test_a_work_world_applicant_with_a_valid_code_joins_never_state_funded(api, accepted):
     a = accepted
+    variables = {"exam": gid("Exam", a["exam"]), "group": gid("ExamGroup", a["held"])}
 
     result = await api.query(
         WORK_WORLD,
-        {
-            "exam": gid("Exam", a["exam"]),
-            "group": gid("ExamGroup", a["held"]),
-            "code": "37605030299",
-            "first": "Tõnis",
-            "last": "Õunapuu",
-        },
+        {**variables, "code": "38504122318", "first": "TÕNIS", "last": "õun"},
         as_=a["body_user"],
     )
 
@@ -148,8 +143,36 @@ async def test_a_work_world_applicant_with_a_valid_code_joins_never_state_funded
         "kind": "WORK_WORLD_APPLICANT",
         "fundingCode": None,
         "stateFunded": False,
-        "person": {"personalCode": "37605030299", "lastName": "Õunapuu"},
+        "person": {"personalCode": "38504122318", "lastName": "Õun"},  # as the register has it
     }
+
+
+@pytest.mark.parametrize(
+    ("code", "last", "error"),
+    [("38504122318", "Oun", "PERSON_MISMATCH"), ("37005059998", "Tamm", "PERSON_UNKNOWN")],
+)
+async def test_the_population_register_must_know_the_applicant(api, accepted, code, last, error):
+    a = accepted
+    people = await Person.all().count()
+
+    result = await api.query(
+        WORK_WORLD,
+        {
+            "exam": gid("Exam", a["exam"]),
+            "group": gid("ExamGroup", a["held"]),
+            "code": code,
+            "first": "Tõnis",
+            "last": last,
+        },
+        as_=a["body_user"],
+    )
+
+    errors = result["data"]["examWorkWorldApplicantAdd"]["userErrors"]
+    assert [e["code"] for e in errors] == [error]
+    if error == "PERSON_MISMATCH":
+        assert "Tõnis Õun" in errors[0]["message"]
+    assert await Person.all().count() == people
+    assert await Participant.filter(exam_id=a["exam"].id).count() == 0
 
 
 @pytest.mark.parametrize("code", ["5000011511", "37605030298", "3760503029X", ""])
