@@ -22,6 +22,7 @@ from app import db
 from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
 from app.graphiql import graphiql_html, static_routes
 from app.graphql import build_schema
+from app.login import login_routes
 from app.settings import Settings
 from integrations.population_register import FilePopulationRegister
 from resolvers.context import Context
@@ -151,6 +152,7 @@ def create_app(
             methods=["GET", "POST"],
         ),
         Route("/health", health, methods=["GET"]),
+        *login_routes(settings, keys),
         *static_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -8,6 +8,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from integrations.oidc import OidcConfig
 from mail.message import DEFAULT_MAIL_FROM
 
 if TYPE_CHECKING:
@@ -70,6 +71,40 @@ def _mail_from(name: str) -> str:
     return value
 
 
+_OIDC = {
+    "issuer": "EH_OIDC_ISSUER",
+    "authorization_endpoint": "EH_OIDC_AUTHORIZATION_ENDPOINT",
+    "token_endpoint": "EH_OIDC_TOKEN_ENDPOINT",
+    "jwks_uri": "EH_OIDC_JWKS_URI",
+    "client_id": "EH_OIDC_CLIENT_ID",
+    "client_secret": "EH_OIDC_CLIENT_SECRET",
+}
+
+
+def _oidc(public_url: str) -> OidcConfig | None:
+    """All of the provider's settings, or none (then /auth/login says sign-in is off)."""
+    values = {key: os.environ.get(name, "") for key, name in _OIDC.items()}
+    given = [name for key, name in _OIDC.items() if values[key]]
+    if not given:
+        return None
+    missing = [name for key, name in _OIDC.items() if not values[key]]
+    if missing:
+        raise SettingsError(f"OpenID Connect sign-in also needs {', '.join(missing)}")
+    for key in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"):
+        if not values[key].startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise SettingsError(f"{_OIDC[key]} must be an https:// URL")
+    redirect = os.environ.get("EH_OIDC_REDIRECT_URI") or f"{public_url}/auth/callback"
+    return OidcConfig(
+        issuer=values["issuer"],
+        authorization_endpoint=values["authorization_endpoint"],
+        token_endpoint=values["token_endpoint"],
+        jwks_uri=values["jwks_uri"],
+        client_id=values["client_id"],
+        client_secret=values["client_secret"],
+        redirect_uri=redirect,
+    )
+
+
 def _existing_file(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     path = Path(raw) if raw else default
@@ -107,6 +142,8 @@ class Settings:
     population_register_file: Path = (
         PROJECT_ROOT / "integrations" / "population_register" / ("local_register.csv")
     )
+    # OpenID Connect sign-in (the state authentication service); None when not configured.
+    oidc: OidcConfig | None = None
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_username: str | None = None
@@ -187,6 +224,7 @@ class Settings:
             smtp_timeout_seconds=_int("EH_SMTP_TIMEOUT_SECONDS", 30),
             mail_from=_mail_from("EH_MAIL_FROM"),
             mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
+            oidc=_oidc(os.environ.get("EH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")),
             population_register_file=_existing_file(
                 "EH_POPULATION_REGISTER_FILE",
                 PROJECT_ROOT / "integrations" / "population_register" / "local_register.csv",

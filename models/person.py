@@ -61,3 +61,16 @@ class RoleAssignment(TimestampedModel):
                 name="role_assignment_org_chk",
             ),
         )
+
+
+class LoginAttempt(TimestampedModel):
+    """One sign-in through the state service, from redirect to callback: its `state` is
+    used once, and its `nonce` ties the ID token to it."""
+
+    state = fields.CharField(max_length=64, unique=True)
+    nonce = fields.CharField(max_length=64)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "login_attempt"
