@@ -189,6 +189,49 @@ async def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.imports import ehis_importer, run_import, standards_importer
+
+    settings = _settings()
+    paths = [Path(file) for file in args.files]
+    if args.registry == "ehis":
+        importer = ehis_importer(paths, dry_run=args.dry_run)
+        return await run_import(settings, "EHIS import", importer, show_problems=args.show)
+    if len(paths) != 1:
+        print("eksamihaldus: a standards import reads one JSON file", file=sys.stderr)
+        return 2
+    importer = standards_importer(paths[0], dry_run=args.dry_run)
+    return await run_import(settings, "Standards import", importer, show_problems=args.show)
+
+
+def _add_import_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    helps = {
+        "ehis": (
+            "schools, curricula and students from EHIS",
+            "an EHIS .json file, or .csv files named *schools.csv, *curricula.csv, "
+            "*students.csv (read together, in one transaction)",
+        ),
+        "standards": ("the register's occupational standards", "a standards .json file"),
+    }
+    for registry, (what, files) in helps.items():
+        group = commands.add_parser(registry, help=f"{what}: eksamihaldus {registry} import FILE")
+        actions = group.add_subparsers(dest="action", required=True)
+        action = actions.add_parser(
+            "import",
+            help=f"import {what}; exit 0: all imported, 1: some rows rejected, 2: nothing changed",
+        )
+        action.add_argument("files", nargs="+", metavar="FILE", help=files)
+        action.add_argument(
+            "--dry-run", action="store_true", help="check and count everything, save nothing"
+        )
+        action.add_argument(
+            "--show", type=int, default=20, metavar="N", help="print the first N row problems"
+        )
+        action.set_defaults(run=lambda a: asyncio.run(_import(a)), registry=registry)
+
+
 def _assets(args: argparse.Namespace) -> int:
     from app.graphiql import fetch_assets
 
@@ -231,6 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("assets", help="fetch GraphiQL's files for offline use").set_defaults(
         run=_assets
     )
+    _add_import_commands(commands)
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
 

@@ -45,3 +45,19 @@ async def settle() -> None:
             f'COALESCE((SELECT max(id) FROM "{table}"), 0) + 1, false)'
         )
     await conn.execute_script("VACUUM ANALYZE")
+
+
+async def drop_database(url: str) -> None:
+    """Drop the database named in a PostgreSQL URL, or delete a SQLite file."""
+    if url.startswith("sqlite"):
+        _remove_sqlite_file(url)
+        return
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"refusing odd database name {name!r}")
+    admin = await asyncpg.connect(urlunsplit(("postgres", parts.netloc, "/postgres", "", "")))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
