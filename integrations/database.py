@@ -3,9 +3,10 @@ or any failure), lookups in chunks, and updates grouped by the fields that chang
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import BaseORMException
@@ -13,12 +14,14 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from integrations.report import ImportAbortedError
+from integrations.report import ImportAbortedError, ImportReport
 
 CHUNK = 1000  # values per IN (...) and rows per INSERT: well inside both databases' limits
 IMPORT_LOCK = 0x45484953  # "EHIS": one import at a time on PostgreSQL
 
 M = TypeVar("M", bound=Model)
+B = TypeVar("B")
+log = logging.getLogger("eksamihaldus.imports")
 T = TypeVar("T")
 
 
@@ -164,3 +167,38 @@ async def sync_links(
     for chunk in chunked(gone):
         await model.filter(id__in=chunk).using_db(connection).delete()
     return changed
+
+
+class ImportRun(Protocol):
+    async def run(self) -> None: ...
+
+
+async def run_import(
+    label: str,
+    source_name: str,
+    read: Callable[[], Awaitable[B]],
+    kinds: Sequence[str],
+    *,
+    dry_run: bool,
+    start: Callable[[BaseDBAsyncClient, B, ImportReport], ImportRun],
+) -> ImportReport:
+    """Read the source, then apply it in one transaction and log the summary: the steps every
+    import shares. `start` builds the import that writes one batch through the connection.
+
+    Raises:
+        SourceUnreadableError: The source cannot be read at all; nothing was changed.
+        ImportAbortedError: The database refused the import; nothing was changed.
+    """
+    batch = await read()
+    report = ImportReport.for_kinds(kinds, dry_run=dry_run)
+    report.add_problems(batch.problems)  # type: ignore[attr-defined]
+    async with import_transaction(dry_run=dry_run) as connection:
+        await start(connection, batch, report).run()
+    log.info(
+        "%s import from %s%s: %s",
+        label,
+        source_name,
+        " (dry run)" if dry_run else "",
+        report.summary().replace("\n", "; "),
+    )
+    return report

@@ -10,7 +10,6 @@ language it had when it was added to an exam.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from integrations.database import (
     assign,
     chunked,
     fetch_in,
-    import_transaction,
+    run_import,
     sync_links,
     values_in,
 )
@@ -42,8 +41,6 @@ from models.enums import OrganisationKind
 from models.person import Person
 from models.standard import Standard
 from models.student import Student
-
-log = logging.getLogger("eksamihaldus.ehis")
 
 PERSONS = "persons"
 REPORT_KINDS = (SCHOOLS, CURRICULA, PERSONS, STUDENTS)
@@ -74,18 +71,14 @@ async def import_ehis(
     """
     if isinstance(source, Path):
         source = EhisFileSource(source)
-    batch = await source.read()
-    report = ImportReport.for_kinds(REPORT_KINDS, dry_run=dry_run)
-    report.add_problems(batch.problems)
-    async with import_transaction(dry_run=dry_run) as connection:
-        await _EhisImport(connection, batch, report, progress).run()
-    log.info(
-        "EHIS import from %s%s: %s",
+    return await run_import(
+        "EHIS",
         source.name,
-        " (dry run)" if dry_run else "",
-        report.summary().replace("\n", "; "),
+        source.read,
+        REPORT_KINDS,
+        dry_run=dry_run,
+        start=lambda connection, batch, report: _EhisImport(connection, batch, report, progress),
     )
-    return report
 
 
 class _EhisImport:

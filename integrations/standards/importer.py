@@ -11,7 +11,6 @@ and a note says so).
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from integrations.database import (
     assign,
     chunked,
     fetch_in,
-    import_transaction,
+    run_import,
     sync_links,
     values_in,
 )
@@ -40,8 +39,6 @@ from models.certificate import Certificate
 from models.enums import OrganisationKind
 from models.participant import Participant
 from models.standard import PartialQualification, Specialisation, Standard, StandardAwardingBody
-
-log = logging.getLogger("eksamihaldus.standards")
 
 REPORT_KINDS = (AWARDING_BODIES, STANDARDS)
 # The qualification itself: an existing version never changes these.
@@ -73,18 +70,16 @@ async def import_standards(
     """
     if isinstance(source, Path):
         source = StandardsFileSource(source)
-    batch = await source.read()
-    report = ImportReport.for_kinds(REPORT_KINDS, dry_run=dry_run)
-    report.add_problems(batch.problems)
-    async with import_transaction(dry_run=dry_run) as connection:
-        await _StandardsImport(connection, batch, report, progress or no_progress).run()
-    log.info(
-        "standards import from %s%s: %s",
+    return await run_import(
+        "standards",
         source.name,
-        " (dry run)" if dry_run else "",
-        report.summary().replace("\n", "; "),
+        source.read,
+        REPORT_KINDS,
+        dry_run=dry_run,
+        start=lambda connection, batch, report: _StandardsImport(
+            connection, batch, report, progress or no_progress
+        ),
     )
-    return report
 
 
 class _StandardsImport:
