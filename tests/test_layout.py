@@ -36,3 +36,12 @@ def test_no_installed_distribution_provides_a_package_of_ours():
 def test_the_fixed_top_level_folders_exist():
     for folder in (*OUR_PACKAGES, "tests", "docker", "bench"):
         assert (ROOT / folder).is_dir(), folder
+
+
+def test_the_lock_file_names_only_released_versions():
+    """A `name @ file:///...` line installs on the machine that wrote it and nowhere else."""
+    lines = (ROOT / "requirements.lock").read_text().splitlines()
+    pins = [line for line in lines if line.strip() and not line.startswith("#")]
+
+    assert pins
+    assert [line for line in pins if "==" not in line or "@" in line] == []
