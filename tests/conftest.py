@@ -79,6 +79,22 @@ async def empty_db(database_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
+def test_pki(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The development PKI of the test session: root, signers, e-seal and TSA."""
+    from signing.pki import DevelopmentPki
+
+    return DevelopmentPki.create(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="session")
+def tsa_url(test_pki):  # type: ignore[no-untyped-def]
+    """A certomancer timestamp authority on loopback, for the whole session."""
+    from tests.pki import serve_tsa
+
+    yield from serve_tsa(test_pki)
+
+
+@pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory, database_url: str):  # type: ignore[no-untyped-def]
     from app.asgi import create_app
     from app.settings import Settings
