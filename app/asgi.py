@@ -20,11 +20,14 @@ from tortoise import connections
 
 from app import db
 from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
+from app.documents import document_routes
 from app.graphiql import graphiql_html, static_routes
 from app.graphql import build_schema
 from app.login import login_routes
 from app.settings import Settings
+from app.signing import signing_setup
 from integrations.population_register import FilePopulationRegister
+from models.workflow.signing import SigningSetup
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 
@@ -32,10 +35,15 @@ log = logging.getLogger("eksamihaldus")
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, settings: Settings, keys: KeyRing) -> None:
-        super().__init__(build_schema(settings), graphql_ide="graphiql")
+    def __init__(self, settings: Settings, keys: KeyRing, signing: SigningSetup) -> None:
+        # Uploads: documentVerify takes a PDF. Tokens travel in a header, never in cookies,
+        # so a cross-site form post carries no one's authority.
+        super().__init__(
+            build_schema(settings), graphql_ide="graphiql", multipart_uploads_enabled=True
+        )
         self.settings = settings
         self.keys = keys
+        self.signing = signing
         self.register = FilePopulationRegister(settings.population_register_file)
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
@@ -46,6 +54,7 @@ class GraphQLApp(GraphQL[Context, None]):
             keys=self.keys,
             loaders=Loaders(viewer),
             register=self.register,
+            signing=self.signing,
             request=request,
             response=response,
         )
@@ -98,6 +107,7 @@ def create_app(
     database when `demo` (default: the setting) is true."""
     settings = settings or Settings.from_env()
     keys = load_key_ring(settings)
+    signing = signing_setup(settings)
     load_demo = settings.load_demo_data if demo is None else demo
 
     @asynccontextmanager
@@ -110,7 +120,7 @@ def create_app(
         if load_demo:
             from app.demo import load_demo_data
 
-            if await load_demo_data():
+            if await load_demo_data(signing):
                 log.info("loaded the demo data into an empty database")
         from mail.sender import email_sender
         from mail.worker import run_worker
@@ -148,16 +158,18 @@ def create_app(
     routes: list[BaseRoute] = [
         Route(
             "/graphql",
-            AuthenticatedGraphQL(GraphQLApp(settings, keys)),
+            AuthenticatedGraphQL(GraphQLApp(settings, keys, signing)),
             methods=["GET", "POST"],
         ),
         Route("/health", health, methods=["GET"]),
         *login_routes(settings, keys),
+        *document_routes(settings, keys),
         *static_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.keys = keys
+    app.state.signing = signing
     return app
 
 

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.logs import configure, logging_config
 from app.settings import Settings, SettingsError
@@ -240,6 +241,19 @@ def _assets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pki_init(args: argparse.Namespace) -> int:
+    from signing.pki import DevelopmentPki
+
+    directory = Path(args.directory) if args.directory else _settings().pki_dir
+    pki = DevelopmentPki.create(directory)
+    print(f"development PKI in {directory}")
+    print(f"  root certificate:   {directory / 'root.cert.pem'}")
+    print(f"  e-seal certificate: {directory / 'eseal.cert.pem'}")
+    print(f"  timestamp server:   certomancer --config {pki.certomancer_config} animate --aiohttp")
+    print("  signer certificates are issued on first use, one per person")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     configure()
     parser = argparse.ArgumentParser(
@@ -274,6 +288,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("assets", help="fetch GraphiQL's files for offline use").set_defaults(
         run=_assets
     )
+    pki = commands.add_parser("pki", help="the development PKI: eksamihaldus pki init")
+    pki_actions = pki.add_subparsers(dest="action", required=True)
+    init = pki_actions.add_parser(
+        "init", help="create the root CA, e-seal and timestamp authority (kept if present)"
+    )
+    init.add_argument("--directory", help="where to keep it (default: EH_PKI_DIR, var/pki)")
+    init.set_defaults(run=_pki_init)
     _add_import_commands(commands)
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)

@@ -30,8 +30,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from app.demo_documents import sign_demo_protocols
 from models.audit import AuditEvent
-from models.certificate import Certificate
+from models.certificate import Certificate, RegisterCounter
+from models.counters import CERTIFICATES
 from models.curriculum import Curriculum, CurriculumStandard, final_course
 from models.enums import (
     CertificateKind,
@@ -56,6 +58,7 @@ from models.personal_code import make_personal_code
 from models.protocol import Protocol, ProtocolNumberSequence, Signature
 from models.standard import PartialQualification, Specialisation, Standard, StandardAwardingBody
 from models.student import Student
+from models.workflow.signing import SigningSetup
 
 logger = logging.getLogger(__name__)
 
@@ -120,18 +123,33 @@ def ascii_slug(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
-async def load_demo_data(*, today: dt.date | None = None) -> bool:
-    """Insert the demo data set unless the database already has organisations."""
+async def load_demo_data(
+    signing: SigningSetup | None = None, *, today: dt.date | None = None
+) -> bool:
+    """Insert the demo data set unless the database already has organisations.
+
+    With `signing`, every demo protocol gets its real PDF, signed by its designated people
+    with their development keys, and every completed exam its school's sealed extract;
+    without, the protocols are rows only (fast, for tests that do not look at documents).
+    """
     async with in_transaction() as conn:
         if await Organisation.all().using_db(conn).exists():
             return False
-        await _Loader(conn, today or dt.datetime.now(TALLINN).date()).load()
+        loader = _Loader(conn, today or dt.datetime.now(TALLINN).date(), signing)
+        await loader.load()
+        if signing is not None:
+            await sign_demo_protocols(conn, signing, loader.to_sign)
     return True
 
 
 class _Loader:
-    def __init__(self, db: BaseDBAsyncClient, today: dt.date) -> None:
+    def __init__(
+        self, db: BaseDBAsyncClient, today: dt.date, signing: SigningSetup | None = None
+    ) -> None:
         self.db, self.today, self.rng = db, today, random.Random(SEED)
+        self.signing = signing
+        # Protocols to render and sign after the rows are in: who signs, in order.
+        self.to_sign: dict[int, list[tuple[int, str]]] = {}
         self.holidays = holidays.country_holidays("EE", years=range(today.year - 3, today.year + 3))
         self.upcoming = self.working_day(today + 120 * DAY)  # the next graduation
         self.taken = {p["code"] for p in CATALOGUE["people"]}
@@ -171,8 +189,9 @@ class _Loader:
             await self.exam(spec)
         for (body_id, year), last in self.sequences.items():
             self.add(ProtocolNumberSequence(awarding_body_id=body_id, year=year, last_number=last))
+        self.add(RegisterCounter(name=CERTIFICATES, last_value=self.register_number - 1))
         await self.flush(Participant, CommitteeMember, Signature, Certificate)
-        await self.flush(ProtocolNumberSequence, AuditEvent, Notification)
+        await self.flush(ProtocolNumberSequence, RegisterCounter, AuditEvent, Notification)
         students = sum("enrol" in p for p in self.people)
         logger.info("demo data loaded: %d students, %d exams", students, len(exams))
 
@@ -488,6 +507,7 @@ class _Loader:
             date=day,
             status=ProtocolStatus.SIGNED,
             number=f"KP-{body.code}-{day.year}-{self.sequences[key]}",
+            chair_id=chair["id"],
             created_at=t["assessed"],
             using_db=self.db,
         )
@@ -495,6 +515,9 @@ class _Loader:
         return protocol
 
     def signature(self, protocol: Protocol, signer: Row, role: str, when: dt.datetime) -> None:
+        if self.signing is not None:  # signed for real once the rows are in
+            self.to_sign.setdefault(protocol.id, []).append((signer["id"], role))
+            return
         code, first, last = signer["code"], signer["first"].upper(), signer["last"].upper()
         self.add(
             Signature(

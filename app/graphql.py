@@ -31,6 +31,7 @@ from resolvers.organisation import OrganisationQuery
 from resolvers.participant_mutations import ParticipantMutation
 from resolvers.person import PersonMutation, PersonQuery
 from resolvers.placement_mutations import PlacementMutation
+from resolvers.protocol import ProtocolMutation
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
 from schema.exam import Exam
@@ -63,6 +64,7 @@ class Mutation(
     ExamMutation,
     GroupMutation,
     ParticipantMutation,
+    ProtocolMutation,
     PlacementMutation,
     NotificationMutation,
 ):

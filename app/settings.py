@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from integrations.oidc import OidcConfig
 from mail.message import DEFAULT_MAIL_FROM
@@ -113,6 +113,31 @@ def _existing_file(name: str, default: Path) -> Path:
     return path
 
 
+def _signing(production: bool) -> dict[str, Any]:
+    key, certificate = os.environ.get("EH_ESEAL_KEY_FILE"), os.environ.get("EH_ESEAL_CERT_FILE")
+    if bool(key) != bool(certificate):
+        raise SettingsError(
+            "EH_ESEAL_KEY_FILE and EH_ESEAL_CERT_FILE are set together or not at all"
+        )
+    if production and not key:
+        raise SettingsError("EH_ESEAL_KEY_FILE and EH_ESEAL_CERT_FILE are required in production")
+    tsa_url = os.environ.get("EH_TSA_URL") or None
+    if production and not tsa_url:
+        raise SettingsError("EH_TSA_URL is required in production")
+    if tsa_url and not tsa_url.startswith(("http://", "https://")):
+        raise SettingsError("EH_TSA_URL must be an http:// or https:// URL")
+    return {
+        "pki_dir": Path(os.environ.get("EH_PKI_DIR", VAR_DIR / "pki")),
+        "tsa_url": tsa_url,
+        "server_signing": _bool("EH_SERVER_SIGNING", not production),
+        "trust_development_pki": _bool("EH_TRUST_DEVELOPMENT_PKI", not production),
+        "eseal_key_file": _existing_file("EH_ESEAL_KEY_FILE", Path()) if key else None,
+        "eseal_certificate_file": _existing_file("EH_ESEAL_CERT_FILE", Path()) if key else None,
+        "signing_session_seconds": _int("EH_SIGNING_SESSION_SECONDS", 300, minimum=30),
+        "verify_max_bytes": _int("EH_VERIFY_MAX_BYTES", 20 * 1024 * 1024, minimum=1024),
+    }
+
+
 def default_database_url() -> str:
     return f"sqlite://{VAR_DIR / 'eksamihaldus.sqlite3'}"
 
@@ -152,6 +177,15 @@ class Settings:
     smtp_timeout_seconds: int = 30
     mail_from: str = DEFAULT_MAIL_FROM
     mail_poll_seconds: int = 2
+    # Signing: the development PKI (server-held keys, local timestamps) unless configured.
+    pki_dir: Path = VAR_DIR / "pki"
+    tsa_url: str | None = None
+    server_signing: bool = True
+    trust_development_pki: bool = True
+    eseal_key_file: Path | None = None
+    eseal_certificate_file: Path | None = None
+    signing_session_seconds: int = 300
+    verify_max_bytes: int = 20 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -224,6 +258,7 @@ class Settings:
             smtp_timeout_seconds=_int("EH_SMTP_TIMEOUT_SECONDS", 30),
             mail_from=_mail_from("EH_MAIL_FROM"),
             mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
+            **_signing(production),
             oidc=_oidc(os.environ.get("EH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")),
             population_register_file=_existing_file(
                 "EH_POPULATION_REGISTER_FILE",

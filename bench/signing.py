@@ -1,47 +1,66 @@
-"""Signing latency: sign_with_key (local vs HTTP TSA), prepare+complete, verify, raw signature.
+"""Protocol signing latency: a commission protocol of 30 participants rendered and signed
+(local and HTTP TSA), the two-step device flow, verification, beside the raw signature.
 
-Usage: ``python -m bench.signing [--iterations 20] [--pki DIR]``. Starts certomancer on a
-free loopback port for the HTTP TSA and stops it at the end. Prints medians in ms.
+Usage: ``python -m bench.signing [--iterations 30] [--pki DIR]``. Starts certomancer on a
+free loopback port for the HTTP TSA and stops it at the end. Prints medians in ms and
+asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
-from fpdf import FPDF
 
 from signing._issuing import pem_to_der
-from signing.documents.model import FieldPlacement
+from signing.documents import (
+    CommissionProtocolData,
+    CommitteeMemberLine,
+    DecisionLine,
+    render_commission_protocol,
+)
 from signing.pades import complete_external, prepare_external, sign_with_key
-from signing.pki import CERTOMANCER_ARCH, CERTOMANCER_TSA, DevelopmentPki
+from signing.pki import DevelopmentPki
 from signing.timestamps import TimeStamper, http_timestamper, local_timestamper
+from signing.tsa_server import running_tsa
 from signing.verify import verify_document
 
-FIELD = FieldPlacement("allkiri-1", 0, (320, 60, 520, 120), "Mari Maasikas", "Esimees / Chair")
+NAMES = ["Õunapuu", "Kääriäinen", "Šmidt", "Žukov", "Tamm", "Mägi", "Sepp", "Kukk"]
 
 
-def small_pdf() -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    for line in range(40):
-        pdf.cell(
-            text=f"Hindamisprotokoll / Assessment protocol, rida {line}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-    return bytes(pdf.output())
+def commission_protocol() -> CommissionProtocolData:
+    """A commission protocol of 30 participants, as an awarding body signs them."""
+    return CommissionProtocolData(
+        number="KP-80253652-2026-4",
+        document_date=date(2026, 6, 12),
+        exam_title="Keevitaja, tase 4 (versioon 2)",
+        standard_code="S1234",
+        ekr_level=4,
+        awarding_body="Eesti Keevitajate Ühing",
+        awarding_body_code="80253652",
+        chair=CommitteeMemberLine("Ülle Šmidt", "Kutsekomisjoni esimees / Chair"),
+        decisions=tuple(
+            DecisionLine(
+                last_name=NAMES[i % len(NAMES)],
+                first_name=f"Jüri{i}",
+                personal_code=f"3800108{5718 + i:04d}"[:11],
+                school="Tallinna Põhjaõhtu Kool",
+                result_label="Sooritatud / Passed",
+                awarded=i % 5 != 0,
+                qualification="Kutse / Full qualification" if i % 5 else "—",
+                specialisation=None,
+            )
+            for i in range(30)
+        ),
+    )
 
 
 async def median_ms(action: Callable[[], Awaitable[object]], iterations: int) -> float:
@@ -54,27 +73,10 @@ async def median_ms(action: Callable[[], Awaitable[object]], iterations: int) ->
     return statistics.median(samples)
 
 
-def start_tsa(pki: DevelopmentPki) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "certomancer", "--config", str(pki.certomancer_config),
-         "animate", "--aiohttp", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return process, f"http://127.0.0.1:{port}/{CERTOMANCER_ARCH}/tsa/{CERTOMANCER_TSA}"
-
-
 async def run(pki: DevelopmentPki, iterations: int, tsa_url: str) -> list[tuple[str, float]]:
-    pdf = small_pdf()
+    data = commission_protocol()
+    rendered = render_commission_protocol(data)
+    pdf, field = rendered.pdf, rendered.fields[0]
     local: TimeStamper = local_timestamper(pki)
     remote: TimeStamper = http_timestamper(tsa_url)
     eseal = pki.eseal()
@@ -84,22 +86,30 @@ async def run(pki: DevelopmentPki, iterations: int, tsa_url: str) -> list[tuple[
     certificate = pem_to_der(person.certificate_pem)
 
     async def external(stamper: TimeStamper) -> bytes:
-        prepared = await prepare_external(pdf, FIELD, certificate, lock=True, reason="OK")
+        prepared = await prepare_external(pdf, field, certificate, lock=True, reason="OK")
         signature = key.sign(prepared.digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
         return await complete_external(prepared.state, signature, timestamper=stamper)
 
     async def raw() -> bytes:
         return key.sign(b"\x01" * 32, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
 
+    async def render_and_sign(stamper: TimeStamper) -> bytes:
+        document = render_commission_protocol(data)
+        return await sign_with_key(
+            document.pdf, document.fields[0], eseal, timestamper=stamper, lock=True, reason="OK"
+        )
+
+    async def render() -> object:
+        return render_commission_protocol(data)
+
     signed = await external(local)
     roots = [pki.root_certificate_pem]
     return [
-        ("sign_with_key, local TSA", await median_ms(
-            lambda: sign_with_key(pdf, FIELD, eseal, timestamper=local, lock=True, reason="OK"),
-            iterations)),
-        ("sign_with_key, HTTP TSA (certomancer)", await median_ms(
-            lambda: sign_with_key(pdf, FIELD, eseal, timestamper=remote, lock=True, reason="OK"),
-            iterations)),
+        ("render commission protocol (30)", await median_ms(render, iterations)),
+        ("render + sign, local TSA", await median_ms(
+            lambda: render_and_sign(local), iterations)),
+        ("render + sign, HTTP TSA (certomancer)", await median_ms(
+            lambda: render_and_sign(remote), iterations)),
         ("prepare+complete, local TSA", await median_ms(lambda: external(local), iterations)),
         ("prepare+complete, HTTP TSA", await median_ms(lambda: external(remote), iterations)),
         ("verify_document (1 signature)", await median_ms(
@@ -110,19 +120,16 @@ async def run(pki: DevelopmentPki, iterations: int, tsa_url: str) -> list[tuple[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--pki", type=Path, help="PKI directory (default: a temporary one)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pki = DevelopmentPki.create(args.pki or Path(tmp) / "pki")
-        process, url = start_tsa(pki)
-        try:
+        with running_tsa(pki) as url:
             rows = asyncio.run(run(pki, args.iterations, url))
-        finally:
-            process.terminate()
-            process.wait()
+    size = len(render_commission_protocol(commission_protocol()).pdf)
     width = max(len(name) for name, _ in rows)
-    print(f"{'operation':<{width}}  median ms  (n={args.iterations}, PDF {len(small_pdf())} B)")
+    print(f"{'operation':<{width}}  median ms  (n={args.iterations}, unsigned PDF {size} B)")
     for name, ms in rows:
         print(f"{name:<{width}}  {ms:9.2f}")
 

@@ -85,3 +85,18 @@ def sees_personal_data_of_participants(viewer: Viewer) -> bool:
 def sees_personal_code_of(viewer: Viewer, person_id: int) -> bool:
     """A person's code outside an exam's participant list: themselves and the registry."""
     return viewer.is_admin or (viewer.person_id is not None and viewer.person_id == person_id)
+
+
+def may_download_protocol(viewer: Viewer, kind: str, group_id: int | None) -> bool:
+    """Protocol PDFs, within the protocols the viewer sees: the awarding body, its commission
+    chairs and the registry; an assessor the assessment protocols of their committees (the
+    row scope keeps them to those). A school gets the extract instead."""
+    if viewer.role in (Role.REGISTRY_ADMIN, Role.AWARDING_BODY, Role.COMMISSION_CHAIR):
+        return True
+    return viewer.role is Role.ASSESSOR and kind == "ASSESSMENT"
+
+
+def may_download_extract(viewer: Viewer) -> bool:
+    """A school's extract of a signed commission protocol: that school (its exams are its
+    scope) and the registry."""
+    return viewer.role in (Role.SCHOOL, Role.REGISTRY_ADMIN)

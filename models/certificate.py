@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 
 class Certificate(TimestampedModel):
+    person_id: int
+    protocol_id: int | None
+
     register_number = fields.IntField(unique=True)
     kind = fields.CharEnumField(CertificateKind, max_length=24)
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
@@ -59,3 +62,13 @@ class Certificate(TimestampedModel):
             ),
             CheckConstraint(check="register_number > 0", name="certificate_number_chk"),
         )
+
+
+class RegisterCounter(TimestampedModel):
+    """The last number given out of a register (certificates): sequential, without gaps."""
+
+    name = fields.CharField(max_length=32, unique=True)
+    last_value = fields.IntField(default=0)
+
+    class Meta:
+        table = "register_counter"

@@ -24,6 +24,8 @@ class Participant(VersionedModel):
     group_id: int | None
     person_id: int
     student_id: int | None
+    partial_qualification_id: int | None
+    specialisation_id: int | None
 
     exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="participants", on_delete=fields.CASCADE

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
 
 
 class Protocol(VersionedModel):
+    # Foreign-key columns Tortoise adds, declared for the type checker.
+    exam_id: int
+    group_id: int | None
+    chair_id: int | None
+
     exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="protocols", on_delete=fields.RESTRICT
     )
@@ -30,6 +35,10 @@ class Protocol(VersionedModel):
     date = fields.DateField()
     status = fields.CharEnumField(ProtocolStatus, max_length=16, default=ProtocolStatus.DRAFT)
     document_sha256 = fields.CharField(max_length=64, null=True)
+    # The commission chair who signs the commission protocol, named when it is created.
+    chair: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="chaired_protocols", null=True, on_delete=fields.RESTRICT
+    )
 
     class Meta:
         table = "protocol"
@@ -45,7 +54,13 @@ class Protocol(VersionedModel):
 
 
 class ProtocolDocument(TimestampedModel):
-    """The PDF bytes, kept apart so that listing protocols never loads documents."""
+    """The PDF bytes, kept apart so that listing protocols never loads documents.
+
+    `content` is the unsigned rendering until the first signature, then the signed file,
+    which grows by one incremental revision per signature and is never rendered again.
+    """
+
+    protocol_id: int
 
     protocol: fields.OneToOneRelation[Protocol] = fields.OneToOneField(
         "models.Protocol", related_name="document", on_delete=fields.CASCADE
@@ -74,7 +89,84 @@ class ProtocolNumberSequence(TimestampedModel):
         )
 
 
+class ProtocolSigner(TimestampedModel):
+    """A person designated to sign a protocol, in signing order, with the form field for it."""
+
+    protocol_id: int
+    person_id: int
+
+    protocol: fields.ForeignKeyRelation[Protocol] = fields.ForeignKeyField(
+        "models.Protocol", related_name="signers", on_delete=fields.CASCADE
+    )
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="protocols_to_sign", on_delete=fields.RESTRICT
+    )
+    position = fields.IntField()
+    role_label = fields.CharField(max_length=128)
+    field_name = fields.CharField(max_length=64)
+    # Where the rendered document keeps this signer's box: page (from 0) and rectangle.
+    field_page = fields.IntField()
+    field_box: list[int] = fields.JSONField()  # type: ignore[assignment]
+
+    class Meta:
+        table = "protocol_signer"
+        unique_together = (("protocol", "person"), ("protocol", "position"))
+
+
+class SigningSession(TimestampedModel):
+    """The first of the two steps of signing with the signer's own device.
+
+    Holds what is needed to finish the document once the device has signed the hash:
+    `state` (the prepared document and signed attributes), and the document hash it was
+    prepared on, so that a signature made on an older revision is never embedded.
+    """
+
+    protocol_id: int
+    signer_id: int
+
+    session_key = fields.CharField(max_length=64, unique=True)
+    protocol: fields.ForeignKeyRelation[Protocol] = fields.ForeignKeyField(
+        "models.Protocol", related_name="signing_sessions", on_delete=fields.CASCADE
+    )
+    signer: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="signing_sessions", on_delete=fields.CASCADE
+    )
+    signer_role = fields.CharField(max_length=32)
+    method = fields.CharEnumField(SignatureMethod, max_length=16)
+    state = fields.BinaryField()
+    certificate = fields.BinaryField()
+    base_sha256 = fields.CharField(max_length=64)
+    expires_at = fields.DatetimeField()
+    completed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "signing_session"
+
+
+class ProtocolExtract(TimestampedModel):
+    """One school's extract of a signed commission protocol, sealed with the system e-seal."""
+
+    protocol_id: int
+    school_id: int
+
+    protocol: fields.ForeignKeyRelation[Protocol] = fields.ForeignKeyField(
+        "models.Protocol", related_name="extracts", on_delete=fields.CASCADE
+    )
+    school: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name="protocol_extracts", on_delete=fields.RESTRICT
+    )
+    content = fields.BinaryField()
+    sha256 = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "protocol_extract"
+        unique_together = (("protocol", "school"),)
+
+
 class Signature(TimestampedModel):
+    protocol_id: int
+    signer_id: int
+
     protocol: fields.ForeignKeyRelation[Protocol] = fields.ForeignKeyField(
         "models.Protocol", related_name="signatures", on_delete=fields.CASCADE
     )

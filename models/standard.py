@@ -36,6 +36,8 @@ class Standard(TimestampedModel):
     # Awarding may go on for students who studied under it until this date (seed 000, Abikokk).
     awarding_allowed_until = fields.DateField(null=True)
     changes = fields.TextField(null=True)
+    # How long a certificate under this standard is valid; five years unless the standard says.
+    certificate_validity_months = fields.IntField(default=60, db_default=60)
 
     class Meta:
         table = "standard"

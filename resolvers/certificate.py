@@ -30,6 +30,7 @@ CERTIFICATE_COLUMNS = {
     "valid_until": "valid_until",
     "on_school_leaving_document": "on_school_leaving_document",
     "issued_at": "issued_at",
+    "protocol_number": "protocol__number",
 }
 
 
@@ -66,6 +67,22 @@ class CertificateQuery:
     ) -> Connection[Certificate]:
         return await keyset_page(
             CertificateRow.filter(_filter(filter)),
+            order=["-register_number"],
+            columns=CERTIFICATE_COLUMNS,
+            first=first,
+            after=after,
+            build=_build,
+        )
+
+    @strawberry.field(
+        description="The signed-in person's own certificates, newest first (empty when public)."
+    )
+    async def my_certificates(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[Certificate]:
+        person_id = info.context.viewer.person_id
+        return await keyset_page(
+            CertificateRow.filter(person_id=person_id if person_id is not None else -1),
             order=["-register_number"],
             columns=CERTIFICATE_COLUMNS,
             first=first,

@@ -9,6 +9,7 @@ from app.auth import KeyRing
 from app.settings import Settings
 from integrations.population_register import PopulationRegister
 from models.access import Viewer
+from models.workflow.signing import SigningSetup
 from resolvers.loaders import Loaders
 
 
@@ -19,6 +20,7 @@ class Context:
     keys: KeyRing
     loaders: Loaders
     register: PopulationRegister | None = None
+    signing: SigningSetup | None = None
     request: Any = None
     response: Any = None
     extra: dict[str, Any] = field(default_factory=dict)

@@ -30,6 +30,7 @@ from models.organisation import Organisation
 from models.participant import Participant as ParticipantRow
 from models.person import Person as PersonRow
 from models.protocol import Protocol as ProtocolRow
+from models.protocol import ProtocolSigner as ProtocolSignerRow
 from models.protocol import Signature as SignatureRow
 from models.standard import PartialQualification as PartialQualificationRow
 from models.standard import Specialisation as SpecialisationRow
@@ -43,7 +44,7 @@ from schema.node import to_global_id
 from schema.organisation import AwardingBody, School
 from schema.participant import PARTICIPANT_COLUMNS, Participant
 from schema.person import Person
-from schema.protocol import PROTOCOL_COLUMNS, Protocol, Signature
+from schema.protocol import PROTOCOL_COLUMNS, Protocol, ProtocolSigner, Signature
 from schema.standard import STANDARD_COLUMNS, PartialQualification, Specialisation, Standard
 
 K = TypeVar("K", bound=Hashable)
@@ -231,6 +232,17 @@ class Loaders:
         return _loader(load)
 
     @cached_property
+    def protocol(self) -> DataLoader[int, Protocol | None]:
+        async def load(ids: list[int]) -> list[Protocol | None]:
+            scope = self.visible_protocols()
+            if scope is None:
+                return [None for _ in ids]
+            rows = await ProtocolRow.filter(scope, id__in=ids).values(*PROTOCOL_COLUMNS)
+            return _by_key(ids, ((row["id"], Protocol.from_row(row)) for row in rows))
+
+        return _loader(load)
+
+    @cached_property
     def signatures_by_protocol(self) -> DataLoader[int, list[Signature]]:
         async def load(protocol_ids: list[int]) -> list[list[Signature]]:
             rows = await SIGNATURES_BY_PROTOCOL.fetch(protocol_ids)
@@ -246,6 +258,45 @@ class Loaders:
                             signed_at=row["signed_at"],
                             timestamp_at=row["timestamp_at"],
                             certificate_subject=row["certificate_subject"],
+                        ),
+                    )
+                    for row in rows
+                ),
+            )
+
+        return _loader(load)
+
+    @cached_property
+    def signers_by_protocol(self) -> DataLoader[int, list[ProtocolSigner]]:
+        async def load(protocol_ids: list[int]) -> list[list[ProtocolSigner]]:
+            rows = (
+                await ProtocolSignerRow.filter(protocol_id__in=protocol_ids)
+                .order_by("protocol_id", "position")
+                .values(
+                    "protocol_id",
+                    "position",
+                    "role_label",
+                    "person_id",
+                    person_first_name="person__first_name",
+                    person_last_name="person__last_name",
+                    person_personal_code="person__personal_code",
+                )
+            )
+            signed = set(
+                await SignatureRow.filter(protocol_id__in=protocol_ids).values_list(
+                    "protocol_id", "signer_id"
+                )
+            )
+            return _grouped(
+                protocol_ids,
+                (
+                    (
+                        row["protocol_id"],
+                        ProtocolSigner(
+                            person=self._person(row),
+                            role_label=row["role_label"],
+                            position=row["position"],
+                            signed=(row["protocol_id"], row["person_id"]) in signed,
                         ),
                     )
                     for row in rows

@@ -20,6 +20,7 @@ def _loader_for(loaders: Loaders, type_name: str) -> Any:
         "Curriculum": loaders.curriculum,
         "School": loaders.school,
         "AwardingBody": loaders.awarding_body,
+        "Protocol": loaders.protocol,
     }.get(type_name)
 
 

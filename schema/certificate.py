@@ -30,6 +30,9 @@ class Certificate(Node):
         description="Recorded on a school-leaving document."
     )
     issued_at: datetime = strawberry.field(description="When it was issued.")
+    protocol_number: str | None = strawberry.field(
+        description="The commission protocol the certificate rests on."
+    )
 
 
 @strawberry.input(description="Filters for the certificate register.")

@@ -12,7 +12,7 @@ from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.person import Person
 
-PROTOCOL_COLUMNS = ("id", "exam_id", "group_id", "kind", "number", "date", "status")
+PROTOCOL_COLUMNS = ("id", "exam_id", "group_id", "kind", "number", "date", "status", "version")
 
 
 @strawberry.type(description="A signature on a protocol.")
@@ -30,6 +30,7 @@ class Signature:
 @strawberry.type(description="An assessment protocol (per group) or the commission protocol.")
 class Protocol(Node):
     pk: strawberry.Private[int]
+    exam_id: strawberry.Private[int]
     group_id: strawberry.Private[int | None]
     kind: ProtocolKind = strawberry.field(description="Assessment or commission protocol.")
     number: str | None = strawberry.field(
@@ -37,17 +38,20 @@ class Protocol(Node):
     )
     date: date = strawberry.field(description="Date of the protocol.")
     status: ProtocolStatus = strawberry.field(description="Signing state.")
+    version: int = strawberry.field(description="Goes up with every signature.")
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Protocol:
         return cls(
             id=to_global_id("Protocol", row["id"]),
             pk=row["id"],
+            exam_id=row["exam_id"],
             group_id=row["group_id"],
             kind=row["kind"],
             number=row["number"],
             date=row["date"],
             status=row["status"],
+            version=row["version"],
         )
 
     signatures: list[Signature] = loaded(
@@ -55,4 +59,86 @@ class Protocol(Node):
         "pk",
         description="Signatures made so far.",
         cost_bound=8,
+    )
+    signers: list[ProtocolSigner] = loaded(
+        "signers_by_protocol",
+        "pk",
+        description="The people designated to sign, in signing order.",
+        cost_bound=8,
+    )
+
+    @strawberry.field(
+        description="Where to download the protocol PDF (signed once signed); null when "
+        "you may not download it. Send the same bearer token."
+    )
+    def document_url(self, info: strawberry.Info) -> str | None:
+        from models.access import may_download_protocol
+
+        viewer = info.context.viewer
+        if not may_download_protocol(viewer, self.kind, self.group_id):
+            return None
+        return f"/documents/protocols/{self.id}"
+
+    @strawberry.field(
+        description="Where the school downloads its extract of the signed commission "
+        "protocol; null for other kinds, before signing, and for other roles."
+    )
+    def extract_url(self, info: strawberry.Info) -> str | None:
+        from models.access import may_download_extract
+
+        if self.kind != "COMMISSION" or self.status != "SIGNED":
+            return None
+        if not may_download_extract(info.context.viewer):
+            return None
+        return f"/documents/extracts/{self.id}"
+
+    @strawberry.field(
+        description="The stored document's signatures checked as anyone would check them."
+    )
+    async def verification(self, info: strawberry.Info) -> DocumentVerification | None:
+        from resolvers.protocol import verify_stored
+
+        return await verify_stored(info, self.pk)
+
+
+@strawberry.type(description="A person designated to sign a protocol.")
+class ProtocolSigner:
+    person: Person = strawberry.field(description="Who signs.")
+    role_label: str = strawberry.field(description="In what capacity, Estonian / English.")
+    position: int = strawberry.field(description="Place in the signing order, from 1.")
+    signed: bool = strawberry.field(description="Whether they have signed.")
+
+
+@strawberry.type(description="One signature of a checked document.")
+class SignatureVerification:
+    field_name: str = strawberry.field(description="The signature field.")
+    signer_name: str = strawberry.field(description="Signer's name from the certificate.")
+    signing_time: datetime | None = strawberry.field(description="Claimed signing time.")
+    timestamp_time: datetime | None = strawberry.field(
+        description="Time in the signature's timestamp token, if it has one."
+    )
+    intact: bool = strawberry.field(description="The signed bytes are unchanged.")
+    trusted: bool = strawberry.field(
+        description="The certificate (and timestamp) chain to a trusted authority."
+    )
+    covers_whole_document: bool = strawberry.field(
+        description="Nothing was added after this signature."
+    )
+    modified_after: bool = strawberry.field(
+        description="The document was changed after this signature in a way it does not allow."
+    )
+    level: str = strawberry.field(description="PAdES level: B-B, B-T, B-LT or B-LTA.")
+
+
+@strawberry.type(description="The result of checking a signed PDF.")
+class DocumentVerification:
+    valid: bool = strawberry.field(
+        description="Signed, every signature intact and trusted, nothing changed after."
+    )
+    problem: str | None = strawberry.field(
+        description="NO_SIGNATURES, NOT_A_PDF, CORRUPT, ENCRYPTED or TOO_LARGE; null if none."
+    )
+    message: str | None = strawberry.field(description="The problem in words, Estonian / English.")
+    signatures: list[SignatureVerification] = strawberry.field(
+        description="Every signature, in document order."
     )

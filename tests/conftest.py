@@ -95,12 +95,17 @@ def tsa_url(test_pki):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory, database_url: str):  # type: ignore[no-untyped-def]
+def app(tmp_path_factory: pytest.TempPathFactory, database_url: str, test_pki, tsa_url):  # type: ignore[no-untyped-def]
     from app.asgi import create_app
     from app.settings import Settings
 
     keys = tmp_path_factory.mktemp("keys")
-    settings = Settings(database_url=database_url, jwt_private_key_file=keys / "jwt.pem")
+    settings = Settings(
+        database_url=database_url,
+        jwt_private_key_file=keys / "jwt.pem",
+        pki_dir=test_pki.directory,
+        tsa_url=tsa_url,
+    )
     return create_app(settings, migrate=False, demo=False)
 
 

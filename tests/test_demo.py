@@ -307,3 +307,37 @@ async def test_dates_follow_today(empty_db: str) -> None:
     assert cook4.status_on(later) is StandardStatus.EXPIRED
     days = [d for d in await ExamGroup.all().values_list("date", flat=True) if d]
     assert min(days) < later < max(days)
+
+
+async def test_the_demo_protocols_are_really_signed_and_continue_the_numbering(api) -> None:
+    # given the demo loaded with the application's signing (development keys, certomancer TSA)
+    from tortoise.transactions import in_transaction
+
+    from models.certificate import Certificate
+    from models.counters import CERTIFICATES, take_register_numbers
+    from models.enums import ProtocolStatus
+    from models.protocol import Protocol, ProtocolDocument, ProtocolExtract, ProtocolSigner
+    from signing.verify import verify_document
+
+    signing = api.app.state.signing
+    await load_demo_data(signing, today=TODAY)
+
+    # then every signed protocol has its PDF, verified, with one signature per signer
+    protocols = await Protocol.filter(status=ProtocolStatus.SIGNED)
+    assert protocols
+    for protocol in protocols:
+        document = await ProtocolDocument.get(protocol_id=protocol.id)
+        report = await verify_document(document.content, trust_roots=signing.trust_roots)
+        assert report.valid, protocol.id
+        assert (
+            len(report.signatures) == await ProtocolSigner.filter(protocol_id=protocol.id).count()
+        )
+    # and every completed exam has its school's sealed extract
+    commissions = [p for p in protocols if p.kind == "COMMISSION"]
+    assert await ProtocolExtract.filter(protocol_id__in=[p.id for p in commissions]).count() == len(
+        commissions
+    )
+    # and the next certificate continues the demo's register
+    last = max(await Certificate.all().values_list("register_number", flat=True))
+    async with in_transaction() as connection:
+        assert list(await take_register_numbers(connection, CERTIFICATES, 1)) == [last + 1]

@@ -16,7 +16,13 @@ from models.group import CommitteeMember, ExamGroup
 from models.organisation import Organisation
 from models.participant import Participant
 from models.person import RoleAssignment
-from models.workflow.common import audit, bump, exam_for_update, group_for_update
+from models.workflow.common import (
+    audit,
+    bump,
+    discard_unsigned_protocol,
+    exam_for_update,
+    group_for_update,
+)
 from models.workflow.errors import DomainError, fail, problem
 from models.workflow.policy import check
 
@@ -106,7 +112,7 @@ async def set_committee(
     return await ExamGroup.get(id=group_id)
 
 
-async def _scheme(exam_scheme_id: int | None, body_id: int) -> Mapping[str, Any]:
+async def scoring_scheme_for(exam_scheme_id: int | None, body_id: int) -> Mapping[str, Any]:
     scheme = None
     if exam_scheme_id is not None:
         scheme = await ScoringScheme.get_or_none(id=exam_scheme_id)
@@ -178,6 +184,7 @@ async def record_result(
             raise fail("FORBIDDEN")
         if group.date is None or group.date > today():
             raise fail("INVALID_STATE", ["participant"], status="not held yet / toimumata")
+        await discard_unsigned_protocol(group.id, connection)
         if absent:
             if scores:
                 raise fail(
@@ -190,7 +197,7 @@ async def record_result(
             if scores is None:
                 raise fail("INVALID_INPUT", ["scores"], detail="Punktid puuduvad. / No scores.")
             total, result = grade(
-                await _scheme(exam.scoring_scheme_id, exam.awarding_body_id), scores
+                await scoring_scheme_for(exam.scoring_scheme_id, exam.awarding_body_id), scores
             )
             kept = dict(scores)
         updated = (

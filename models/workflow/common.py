@@ -14,6 +14,7 @@ from models.access import Viewer, exam_scope
 from models.audit import AuditEvent
 from models.exam import Exam
 from models.group import ExamGroup
+from models.protocol import Protocol, Signature
 from models.workflow.errors import fail
 
 
@@ -109,3 +110,16 @@ def changed(row: Any, changes: dict[str, Any]) -> tuple[dict[str, Any], dict[str
         if old != value:
             before[key], after[key] = old, value
     return before, after
+
+
+async def discard_unsigned_protocol(group_id: int, connection: BaseDBAsyncClient) -> None:
+    """A result changed: an unsigned assessment protocol of the group no longer holds and
+    goes. Once anyone has signed it, results are final."""
+    protocol = (
+        await Protocol.filter(group_id=group_id).using_db(connection).select_for_update().first()
+    )
+    if protocol is None:
+        return
+    if await Signature.filter(protocol_id=protocol.id).using_db(connection).exists():
+        raise fail("PROTOCOL_SIGNED", ["participant"])
+    await protocol.delete(using_db=connection)

@@ -61,6 +61,29 @@ MESSAGES = {
     "no awarding body.",
     "GROUP_HAS_NO_FREE_PLACES": "Grupis {group} pole vabu kohti korduseksami tegijatele. / "
     "Group {group} has no free places left for retakers.",
+    "RESULTS_MISSING": "{count} osalejal pole tulemust. / {count} participants have no result.",
+    "PROTOCOL_SIGNED": "Protokolli on juba allkirjastatud; seda ei saa enam muuta. / "
+    "The protocol has been signed; it can no longer be changed.",
+    "NOT_A_SIGNER": "Sa ei ole selle protokolli allkirjastaja. / "
+    "You are not one of this protocol's signers.",
+    "ALREADY_SIGNED": "Oled selle protokolli juba allkirjastanud. / "
+    "You have already signed this protocol.",
+    "CERTIFICATE_REJECTED": "Sertifikaati ei saa allkirjastamiseks kasutada: {reason}. / "
+    "The certificate cannot be used for signing: {reason}.",
+    "CERTIFICATE_NOT_SIGNERS": "Sertifikaat ei kuulu sulle (isikukood ei klapi). / "
+    "The certificate is not yours (the personal code does not match).",
+    "SIGNATURE_INVALID": "Allkiri ei vasta räsile ja sertifikaadile. / "
+    "The signature does not match the hash and the certificate.",
+    "SESSION_EXPIRED": "Allkirjastamise seanss on aegunud või lõpetatud; alusta uuesti. / "
+    "The signing session has expired or is finished; start again.",
+    "DOCUMENT_CHANGED": "Keegi allkirjastas dokumendi vahepeal; alusta uuesti, et allkirjastada "
+    "uut versiooni. / Someone signed the document meanwhile; start again to sign the new "
+    "revision.",
+    "TIMESTAMP_UNAVAILABLE": "Ajatempliteenus ei vasta; proovi hiljem uuesti. / "
+    "The timestamp service does not answer; try again later.",
+    "SERVER_SIGNING_DISABLED": "Serveris hoitavate võtmetega allkirjastamine on välja lülitatud; "
+    "kasuta ID-kaarti, Mobiil-ID-d või Smart-ID-d. / Signing with server-held keys is off; "
+    "use an ID-card, Mobile-ID or Smart-ID.",
 }
 
 

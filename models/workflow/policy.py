@@ -27,7 +27,7 @@ def _rule(
 
 
 SCHOOL, BODY, ADMIN = Role.SCHOOL, Role.AWARDING_BODY, Role.REGISTRY_ADMIN
-ASSESSOR = Role.ASSESSOR
+ASSESSOR, CHAIR = Role.ASSESSOR, Role.COMMISSION_CHAIR
 
 RULES: dict[str, Rule] = {
     # The school builds the exam while it is a draft or returned to it.
@@ -52,6 +52,12 @@ RULES: dict[str, Rule] = {
     "exam.retakers_add": _rule({BODY}, {S.ACCEPTED}),
     # Results: the awarding body, or an assessor of the participant's own group.
     "participant.result": _rule({BODY, ASSESSOR}, {S.ACCEPTED}),
+    # Protocols: the awarding body draws them up, the designated people sign them (the
+    # operation checks that the viewer is one of the protocol's signers).
+    "protocol.create_assessment": _rule({BODY}, {S.ACCEPTED}),
+    "protocol.create_commission": _rule({BODY}, {S.ASSESSED}),
+    "protocol.sign_assessment": _rule({ASSESSOR, CHAIR}, {S.ACCEPTED}),
+    "protocol.sign_commission": _rule({CHAIR}, {S.ASSESSED}),
     # Cancelling: the school before the exam is accepted, the awarding body or the registry
     # up to assessment.
     "exam.cancel": _rule(
@@ -80,6 +86,6 @@ def check(action: str, viewer: Viewer, exam: Exam) -> Rule:
 def _owns(viewer: Viewer, exam: Exam) -> bool:
     if viewer.role is SCHOOL:
         return exam.school_id == viewer.organisation_id
-    if viewer.role is BODY:
+    if viewer.role in (BODY, CHAIR):
         return exam.awarding_body_id == viewer.organisation_id and exam.submitted_at is not None
     return viewer.role in (ADMIN, ASSESSOR)

@@ -75,3 +75,18 @@ async def test_export_schema_prints_the_committed_sdl(app):
 
     assert code == 0
     assert out == COMMITTED_SDL
+
+
+async def test_pki_init_creates_the_development_pki_once(app, tmp_path: Path):
+    directory = tmp_path / "pki"
+
+    code, out, _ = await _run(app, "pki", "init", "--directory", str(directory))
+    root = (directory / "root.cert.pem").read_bytes()
+    again, _, _ = await _run(app, "pki", "init", "--directory", str(directory))
+
+    assert (code, again) == (0, 0)
+    assert "certomancer --config" in out
+    for name in ("root.cert.pem", "eseal.cert.pem", "tsa.cert.pem", "certomancer.yml"):
+        assert (directory / name).is_file(), name
+    assert (directory / "root.cert.pem").read_bytes() == root  # kept, not replaced
+    assert oct((directory / "root.key.pem").stat().st_mode & 0o777) == "0o600"

@@ -18,6 +18,7 @@ def test_fonts_come_from_the_installed_package() -> None:
 def test_each_document_gets_its_own_complete_font_objects() -> None:
     first, second = FPDF(), FPDF()
     direct = TTFFont(FPDF(), Path(font_path()), "direct", "")
+    direct.ttfont.close()  # fontTools keeps the file open for lazy reads
 
     add_fonts(first)
     add_fonts(second)

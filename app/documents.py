@@ -1,0 +1,99 @@
+"""Downloads of protocol PDFs and school extracts, with the same bearer token as the API.
+
+Access follows the GraphQL fields `documentUrl` and `extractUrl`: the protocol must be within
+the viewer's row scope, and the role must be one that downloads that kind of document.
+Anything the viewer may not have is a 404, so IDs reveal nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+
+from app.auth import AuthError, KeyRing, viewer_from_header
+from app.settings import Settings
+from models.access import Viewer, may_download_extract, may_download_protocol
+from models.protocol import Protocol, ProtocolDocument, ProtocolExtract
+from resolvers.loaders import Loaders
+from schema.node import from_global_id
+
+CHUNK = 64 * 1024
+
+
+def _not_found() -> Response:
+    return JSONResponse({"error": "NOT_FOUND", "message": "Ei leitud. / Not found."}, 404)
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    async def chunks() -> AsyncIterator[bytes]:
+        for start in range(0, len(content), CHUNK):
+            yield content[start : start + CHUNK]
+
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return StreamingResponse(
+        chunks(),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "Content-Length": str(len(content)),
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+async def _visible_protocol(viewer: Viewer, global_id: str) -> Protocol | None:
+    decoded = from_global_id(global_id)
+    if decoded is None or decoded[0] != "Protocol":
+        return None
+    scope = Loaders(viewer).visible_protocols()
+    if scope is None:
+        return None
+    return await Protocol.filter(scope, id=decoded[1]).first()
+
+
+def document_routes(settings: Settings, keys: KeyRing) -> list[BaseRoute]:
+    async def viewer_of(request: Request) -> Viewer | None:
+        try:
+            return await viewer_from_header(keys, settings, request.headers.get("authorization"))
+        except AuthError:
+            return None
+
+    async def protocol_document(request: Request) -> Response:
+        viewer = await viewer_of(request)
+        if viewer is None or viewer.role is None:
+            return JSONResponse({"error": "UNAUTHENTICATED"}, 401)
+        protocol = await _visible_protocol(viewer, request.path_params["id"])
+        if protocol is None or not may_download_protocol(
+            viewer, protocol.kind.value, protocol.group_id
+        ):
+            return _not_found()
+        document = await ProtocolDocument.get_or_none(protocol_id=protocol.id)
+        if document is None:
+            return _not_found()
+        name = protocol.number or f"HP-{protocol.exam_id}-{protocol.id}"
+        return _pdf(document.content, f"{name}.pdf")
+
+    async def extract(request: Request) -> Response:
+        viewer = await viewer_of(request)
+        if viewer is None or viewer.role is None:
+            return JSONResponse({"error": "UNAUTHENTICATED"}, 401)
+        protocol = await _visible_protocol(viewer, request.path_params["id"])
+        if protocol is None or not may_download_extract(viewer):
+            return _not_found()
+        extracts = ProtocolExtract.filter(protocol_id=protocol.id)
+        if viewer.organisation_id is not None and not viewer.is_admin:
+            extracts = extracts.filter(school_id=viewer.organisation_id)
+        found = await extracts.prefetch_related("school").first()
+        if found is None:
+            return _not_found()
+        return _pdf(found.content, f"{protocol.number}-valjavote-{found.school.code}.pdf")
+
+    return [
+        Route("/documents/protocols/{id}", protocol_document, methods=["GET"]),
+        Route("/documents/extracts/{id}", extract, methods=["GET"]),
+    ]

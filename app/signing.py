@@ -1,0 +1,64 @@
+"""Signing chosen from settings: keys, timestamp authority and trusted roots.
+
+Development and a first run: the development PKI in `EH_PKI_DIR` (created when missing)
+gives every signer a server-held key, the e-seal and an in-process timestamp authority.
+Production: the e-seal from files, a real TSA (`EH_TSA_URL`), the Estonian certification
+authorities from the `esteid-certificates` package as trust roots, and people sign with
+their own devices only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import lru_cache
+
+from app.settings import Settings
+from models.person import Person
+from models.workflow.signing import SigningSetup
+from signing.pki import Credentials, DevelopmentPki
+from signing.timestamps import http_timestamper, local_timestamper
+
+
+@lru_cache(maxsize=1)
+def estonian_roots() -> tuple[bytes, ...]:
+    """Root certificates of the Estonian ID-card, Mobile-ID and Smart-ID CAs and TSAs."""
+    import esteid_certificates
+
+    return tuple(esteid_certificates.get_root_certificates())
+
+
+def signing_setup(settings: Settings) -> SigningSetup:
+    pki = None
+    if settings.server_signing or settings.trust_development_pki or not settings.eseal_key_file:
+        pki = DevelopmentPki.create(settings.pki_dir)
+    if settings.eseal_key_file and settings.eseal_certificate_file:
+        eseal = Credentials(
+            private_key_pem=settings.eseal_key_file.read_bytes(),
+            certificate_pem=settings.eseal_certificate_file.read_bytes(),
+            chain_pem=(),
+        )
+    else:
+        assert pki is not None
+        eseal = pki.eseal()
+    if settings.tsa_url:
+        timestamper = http_timestamper(settings.tsa_url)
+    else:
+        assert pki is not None
+        timestamper = local_timestamper(pki)
+    roots: tuple[bytes, ...] = ()
+    if pki is not None and settings.trust_development_pki:
+        roots += (pki.root_certificate_pem,)
+    if settings.production:
+        roots += estonian_roots()
+
+    def person_keys(person: Person) -> Credentials:
+        assert pki is not None
+        return pki.person(person.personal_code, person.first_name, person.last_name)
+
+    return SigningSetup(
+        timestamper=timestamper,
+        trust_roots=roots,
+        eseal=eseal,
+        person_keys=person_keys if settings.server_signing and pki is not None else None,
+        session_lifetime=timedelta(seconds=settings.signing_session_seconds),
+    )

@@ -1,0 +1,281 @@
+"""Signing protocols: with a server-held key, or in two steps with the signer's own device.
+
+Signatures on one protocol are serialised by a row lock on the protocol; the document gains
+one incremental revision per signature and is never rendered again. The last designated
+signature locks the document. When a protocol is fully signed its effects follow in the same
+transaction: every assessment protocol signed makes the exam ASSESSED; the commission
+protocol makes it COMPLETED, issues the certificates and seals the school's extract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from cryptography import x509
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from models.access import Viewer
+from models.clock import now
+from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod
+from models.exam import Exam
+from models.person import Person
+from models.protocol import Protocol, ProtocolDocument, ProtocolSigner, Signature, SigningSession
+from models.workflow.common import exam_for_update
+from models.workflow.errors import DomainError, fail
+from models.workflow.policy import check
+from models.workflow.protocol_effects import after_fully_signed
+from signing.certificates import read_signing_certificate
+from signing.documents import FieldPlacement
+from signing.errors import SigningError
+from signing.pades import complete_external, prepare_external, sign_with_key
+from signing.pki import Credentials
+from signing.timestamps import TimeStamper
+from signing.verify import verify_document
+
+
+@dataclass(frozen=True)
+class SigningSetup:
+    """What signing needs from outside, chosen in the composition root from settings.
+
+    `person_keys` gives a server-held key for a person (development and tests only: in
+    production people sign with their own devices and it is None). `eseal` is the system's
+    own e-seal that seals extracts.
+    """
+
+    timestamper: TimeStamper
+    trust_roots: tuple[bytes, ...]
+    eseal: Credentials
+    person_keys: Callable[[Person], Credentials] | None = None
+    session_lifetime: timedelta = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class StartedSigning:
+    session_key: str
+    digest: bytes
+    hash_function: str
+    expires_at: datetime
+
+
+def signing_failed(error: SigningError, field: Sequence[str] | None = None) -> DomainError:
+    return DomainError.of(error.code, error.message, field)
+
+
+async def _designated(
+    viewer: Viewer, protocol_id: int, connection: BaseDBAsyncClient
+) -> tuple[Exam, Protocol, ProtocolSigner]:
+    """The protocol locked for this signature, if the viewer is one of its signers and the
+    exam is in the state for it."""
+    found = await Protocol.get_or_none(id=protocol_id)
+    if found is None:
+        raise fail("NOT_FOUND", ["protocol"])
+    exam = await exam_for_update(viewer, found.exam_id, connection)
+    protocol = await Protocol.filter(id=protocol_id).using_db(connection).select_for_update().get()
+    action = (
+        "protocol.sign_commission"
+        if protocol.kind is ProtocolKind.COMMISSION
+        else "protocol.sign_assessment"
+    )
+    check(action, viewer, exam)
+    signer = await ProtocolSigner.get_or_none(
+        protocol_id=protocol.id, person_id=viewer.person_id, using_db=connection
+    )
+    if signer is None:
+        raise fail("NOT_A_SIGNER", ["protocol"])
+    if await Signature.exists(protocol_id=protocol.id, signer_id=viewer.person_id):
+        raise fail("ALREADY_SIGNED", ["protocol"])
+    return exam, protocol, signer
+
+
+async def _is_last(protocol: Protocol, connection: BaseDBAsyncClient) -> bool:
+    designated = await ProtocolSigner.filter(protocol_id=protocol.id).using_db(connection).count()
+    signed = await Signature.filter(protocol_id=protocol.id).using_db(connection).count()
+    return signed + 1 == designated
+
+
+def _placement(signer: ProtocolSigner, person: Person) -> FieldPlacement:
+    x1, y1, x2, y2 = signer.field_box
+    return FieldPlacement(
+        name=signer.field_name,
+        page=signer.field_page,
+        box=(x1, y1, x2, y2),
+        signer_name=f"{person.first_name} {person.last_name}",
+        role_label=signer.role_label,
+    )
+
+
+def certificate_identity(certificate: bytes) -> tuple[str, str]:
+    """The subject (RFC 4514) and serial number (hex) of a PEM or DER certificate."""
+    cert = (
+        x509.load_pem_x509_certificate(certificate)
+        if certificate.startswith(b"-----")
+        else x509.load_der_x509_certificate(certificate)
+    )
+    return cert.subject.rfc4514_string(), format(cert.serial_number, "x")
+
+
+async def _record(
+    viewer: Viewer,
+    exam: Exam,
+    protocol: Protocol,
+    signer: ProtocolSigner,
+    signed: bytes,
+    certificate: bytes,
+    method: SignatureMethod,
+    setup: SigningSetup,
+    connection: BaseDBAsyncClient,
+) -> None:
+    """Check the new revision as anyone would, then keep it, the signature and its effects."""
+    report = await verify_document(signed, trust_roots=setup.trust_roots)
+    mine = next(s for s in report.signatures if s.field_name == signer.field_name)
+    if not (mine.intact and mine.trusted):
+        raise RuntimeError(f"the new signature does not verify: {mine}")
+    await (
+        ProtocolDocument.filter(protocol_id=protocol.id)
+        .using_db(connection)
+        .update(content=signed, signed=True)
+    )
+    last = await _is_last(protocol, connection)
+    subject, serial = certificate_identity(certificate)
+    protocol.document_sha256 = hashlib.sha256(signed).hexdigest()
+    protocol.status = ProtocolStatus.SIGNED if last else ProtocolStatus.SIGNING
+    protocol.version += 1
+    await protocol.save(using_db=connection, update_fields=["document_sha256", "status", "version"])
+    await Signature.create(
+        using_db=connection,
+        protocol_id=protocol.id,
+        signer_id=signer.person_id,
+        signer_role=viewer.role.value if viewer.role else "",
+        method=method,
+        signed_at=mine.signing_time or now(),
+        timestamp_at=mine.timestamp_time,
+        certificate_subject=subject,
+        certificate_serial=serial,
+    )
+    if last:
+        await after_fully_signed(viewer, exam, protocol, setup.eseal, setup.timestamper, connection)
+
+
+async def sign_with_server_key(viewer: Viewer, protocol_id: int, setup: SigningSetup) -> Protocol:
+    """Sign with the key the server holds for the viewer (development and tests)."""
+    if setup.person_keys is None:
+        raise fail("SERVER_SIGNING_DISABLED")
+    async with in_transaction() as connection:
+        exam, protocol, signer = await _designated(viewer, protocol_id, connection)
+        person = await Person.get(id=signer.person_id, using_db=connection)
+        document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
+        try:
+            signed = await sign_with_key(
+                document.content,
+                _placement(signer, person),
+                credentials := setup.person_keys(person),
+                timestamper=setup.timestamper,
+                lock=await _is_last(protocol, connection),
+                reason=signer.role_label,
+            )
+        except SigningError as error:
+            raise signing_failed(error) from error
+        await _record(
+            viewer,
+            exam,
+            protocol,
+            signer,
+            signed,
+            credentials.certificate_pem,
+            SignatureMethod.SERVER_KEY,
+            setup,
+            connection,
+        )
+    return protocol
+
+
+async def start_signing(
+    viewer: Viewer,
+    protocol_id: int,
+    certificate: bytes,
+    method: SignatureMethod,
+    setup: SigningSetup,
+    signature_scheme: str | None = None,
+) -> StartedSigning:
+    """Step one: check the signer's certificate and prepare the hash their device signs."""
+    async with in_transaction() as connection:
+        _, protocol, signer = await _designated(viewer, protocol_id, connection)
+        person = await Person.get(id=signer.person_id, using_db=connection)
+        try:
+            holder = read_signing_certificate(certificate, trust_roots=setup.trust_roots, at=now())
+        except SigningError as error:
+            raise signing_failed(error, ["certificate"]) from error
+        if holder.personal_code != person.personal_code:
+            raise fail("CERTIFICATE_NOT_SIGNERS", ["certificate"])
+        document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
+        try:
+            prepared = await prepare_external(
+                document.content,
+                _placement(signer, person),
+                certificate,
+                lock=await _is_last(protocol, connection),
+                reason=signer.role_label,
+                signature_scheme=signature_scheme,
+            )
+        except SigningError as error:
+            raise signing_failed(error, ["certificate"]) from error
+        session = await SigningSession.create(
+            using_db=connection,
+            session_key=secrets.token_urlsafe(32),
+            protocol_id=protocol.id,
+            signer_id=person.id,
+            signer_role=viewer.role.value if viewer.role else "",
+            method=method,
+            state=prepared.state,
+            certificate=certificate,
+            base_sha256=hashlib.sha256(document.content).hexdigest(),
+            expires_at=now() + setup.session_lifetime,
+        )
+    return StartedSigning(
+        session_key=session.session_key,
+        digest=prepared.digest,
+        hash_function=prepared.hash_function,
+        expires_at=session.expires_at,
+    )
+
+
+async def complete_signing(
+    viewer: Viewer, session_key: str, signature: bytes, setup: SigningSetup
+) -> Protocol:
+    """Step two: verify the device's signature and embed it. A wrong signature changes
+    nothing; a document signed by someone else meanwhile asks for a new start."""
+    session = await SigningSession.get_or_none(session_key=session_key)
+    if session is None or session.signer_id != viewer.person_id:
+        raise fail("NOT_FOUND", ["sessionId"])
+    async with in_transaction() as connection:
+        exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
+        session = await SigningSession.get(id=session.id, using_db=connection)
+        if session.completed_at is not None or session.expires_at <= now():
+            raise fail("SESSION_EXPIRED", ["sessionId"])
+        document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
+        if hashlib.sha256(document.content).hexdigest() != session.base_sha256:
+            raise fail("DOCUMENT_CHANGED", ["sessionId"])
+        try:
+            signed = await complete_external(
+                session.state, signature, timestamper=setup.timestamper
+            )
+        except SigningError as error:
+            raise signing_failed(error, ["signature"]) from error
+        await SigningSession.filter(id=session.id).using_db(connection).update(completed_at=now())
+        await _record(
+            viewer,
+            exam,
+            protocol,
+            signer,
+            signed,
+            session.certificate,
+            session.method,
+            setup,
+            connection,
+        )
+    return protocol

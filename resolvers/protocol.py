@@ -1,0 +1,255 @@
+"""Protocol mutations and the verification of stored and uploaded documents."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections import OrderedDict
+from typing import Annotated, Any, cast
+
+import strawberry
+from starlette.datastructures import UploadFile
+from strawberry.file_uploads import Upload
+
+from models.enums import ProtocolKind, SignatureMethod
+from models.protocol import ProtocolDocument
+from models.workflow import protocol as drawing
+from models.workflow import signing as workflow
+from models.workflow.errors import DomainError, fail
+from resolvers.ids import pk_of
+from resolvers.mutations import attempt, fresh_loaders, user_errors
+from schema.protocol import DocumentVerification, SignatureVerification
+from schema.protocol_signing import (
+    DocumentVerifyPayload,
+    ProtocolCreateInput,
+    ProtocolPayload,
+    ProtocolSigningStartPayload,
+    RsaSignatureScheme,
+    SigningDevice,
+)
+from signing.errors import DocumentUnreadable
+from signing.verify import VerificationReport, verify_document
+
+ProtocolId = Annotated[strawberry.ID, strawberry.argument(description="The protocol.")]
+
+# Verifying a stored document costs milliseconds; its bytes only change by a signature,
+# which changes its hash, so a result keyed by the hash stays true.
+_VERIFIED: OrderedDict[str, VerificationReport] = OrderedDict()
+_VERIFIED_MAX = 256
+
+
+def as_verification(report: VerificationReport) -> DocumentVerification:
+    return DocumentVerification(
+        valid=report.valid,
+        problem=report.problem,
+        message="Dokumendil pole allkirju. / The document has no signatures."
+        if report.problem == "NO_SIGNATURES"
+        else None,
+        signatures=[
+            SignatureVerification(
+                field_name=s.field_name,
+                signer_name=s.signer_name,
+                signing_time=s.signing_time,
+                timestamp_time=s.timestamp_time,
+                intact=s.intact,
+                trusted=s.trusted,
+                covers_whole_document=s.covers_whole_document,
+                modified_after=s.modified_after,
+                level=s.level,
+            )
+            for s in report.signatures
+        ],
+    )
+
+
+async def verify_stored(info: strawberry.Info, protocol_pk: int) -> DocumentVerification | None:
+    setup = info.context.signing
+    row = await ProtocolDocument.filter(protocol_id=protocol_pk, signed=True).first()
+    if setup is None or row is None:
+        return None
+    key = hashlib.sha256(row.content).hexdigest()
+    report = _VERIFIED.get(key)
+    if report is None:
+        report = await verify_document(row.content, trust_roots=setup.trust_roots)
+        _VERIFIED[key] = report
+        while len(_VERIFIED) > _VERIFIED_MAX:
+            _VERIFIED.popitem(last=False)
+    return as_verification(report)
+
+
+def _setup(info: strawberry.Info) -> workflow.SigningSetup:
+    setup = info.context.signing
+    if setup is None:
+        raise fail("SERVER_SIGNING_DISABLED")
+    return setup
+
+
+def _decode(value: str, field: str) -> bytes:
+    """Base64 (standard or URL-safe), or a PEM certificate as it is."""
+    text = value.strip()
+    if text.startswith("-----BEGIN"):
+        return text.encode()
+    standard = text.replace("-", "+").replace("_", "/")
+    try:
+        return base64.b64decode(standard + "=" * (-len(standard) % 4), validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise fail("INVALID_INPUT", [field], detail="pole base64 / not base64") from error
+
+
+async def _payload(info: strawberry.Info, protocol: Any, errors: list) -> ProtocolPayload:
+    loaded = await fresh_loaders(info).protocol.load(protocol.id) if protocol else None
+    return ProtocolPayload(protocol=loaded, user_errors=errors)
+
+
+async def _create(info: strawberry.Info, exam: str, input: ProtocolCreateInput) -> Any:
+    viewer = info.context.viewer
+    exam_pk = pk_of(exam, "Exam", argument="exam")
+    if input.kind == ProtocolKind.ASSESSMENT:
+        if input.group is None:
+            raise fail("INVALID_INPUT", ["input", "group"], detail="grupp puudub / no group")
+        return await drawing.create_assessment_protocol(
+            viewer, pk_of(input.group, "ExamGroup", argument="group")
+        )
+    if input.chair is None:
+        raise fail("INVALID_INPUT", ["input", "chair"], detail="esimees puudub / no chair")
+    decisions = [
+        drawing.Decision(
+            participant_id=pk_of(d.participant, "Participant", argument="participant"),
+            awarded=d.awarded,
+            partial_qualification_id=pk_of(
+                d.partial_qualification, "PartialQualification", argument="partialQualification"
+            ),
+            specialisation_id=pk_of(d.specialisation, "Specialisation", argument="specialisation"),
+        )
+        for d in input.decisions or []
+    ]
+    return await drawing.create_commission_protocol(
+        viewer, exam_pk, pk_of(input.chair, "Person", argument="chair"), decisions
+    )
+
+
+@strawberry.type
+class ProtocolMutation:
+    @strawberry.mutation(
+        description="The awarding body draws up a protocol: a held group's assessment "
+        "protocol once every result is in, or an assessed exam's commission protocol. An "
+        "unsigned protocol is drawn up again; a signed one never changes."
+    )
+    async def protocol_create(
+        self,
+        info: strawberry.Info,
+        exam: Annotated[strawberry.ID, strawberry.argument(description="The exam.")],
+        input: Annotated[ProtocolCreateInput, strawberry.argument(description="What to draw.")],
+    ) -> ProtocolPayload:
+        protocol, errors = await attempt(_create(info, exam, input))
+        return await _payload(info, protocol, errors)
+
+    @strawberry.mutation(
+        description="Sign with the key the server holds for you (development and tests; "
+        "off in production, where people sign with their own devices)."
+    )
+    async def protocol_sign(self, info: strawberry.Info, protocol: ProtocolId) -> ProtocolPayload:
+        async def sign() -> Any:
+            return await workflow.sign_with_server_key(
+                info.context.viewer, pk_of(protocol, "Protocol", argument="protocol"), _setup(info)
+            )
+
+        signed, errors = await attempt(sign())
+        return await _payload(info, signed, errors)
+
+    @strawberry.mutation(
+        description="Step one of signing with an ID-card, Mobile-ID or Smart-ID: the "
+        "certificate is checked and the hash the device must sign is returned."
+    )
+    async def protocol_signing_start(
+        self,
+        info: strawberry.Info,
+        protocol: ProtocolId,
+        certificate: Annotated[
+            str, strawberry.argument(description="The signing certificate, base64 DER or PEM.")
+        ],
+        device: Annotated[
+            SigningDevice, strawberry.argument(description="The device that signs.")
+        ] = SigningDevice.ID_CARD,
+        rsa_scheme: Annotated[
+            RsaSignatureScheme | None,
+            strawberry.argument(description="For an RSA key: PKCS#1 v1.5 or PSS (Smart-ID)."),
+        ] = None,
+    ) -> ProtocolSigningStartPayload:
+        async def start() -> workflow.StartedSigning:
+            return await workflow.start_signing(
+                info.context.viewer,
+                pk_of(protocol, "Protocol", argument="protocol"),
+                _decode(certificate, "certificate"),
+                SignatureMethod(device.value),
+                _setup(info),
+                signature_scheme=rsa_scheme.value if rsa_scheme else None,
+            )
+
+        started, errors = await attempt(start())
+        if started is None:
+            return ProtocolSigningStartPayload(
+                session_id=None, hash=None, hash_function=None, expires_at=None, user_errors=errors
+            )
+        return ProtocolSigningStartPayload(
+            session_id=started.session_key,
+            hash=base64.b64encode(started.digest).decode(),
+            hash_function=started.hash_function,
+            expires_at=started.expires_at,
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        description="Step two: the device's signature of the hash is verified and embedded. "
+        "A wrong signature changes nothing (SIGNATURE_INVALID)."
+    )
+    async def protocol_signing_complete(
+        self,
+        info: strawberry.Info,
+        session_id: Annotated[str, strawberry.argument(description="From the first step.")],
+        signature: Annotated[
+            str,
+            strawberry.argument(description="The signature, base64 (ECDSA raw r||s or DER)."),
+        ],
+    ) -> ProtocolPayload:
+        async def complete() -> Any:
+            return await workflow.complete_signing(
+                info.context.viewer, session_id, _decode(signature, "signature"), _setup(info)
+            )
+
+        signed, errors = await attempt(complete())
+        return await _payload(info, signed, errors)
+
+    @strawberry.mutation(
+        description="Check any PDF's signatures (anyone, no sign-in): signer, time, "
+        "timestamp, intact, trusted, changed after signing."
+    )
+    async def document_verify(
+        self,
+        info: strawberry.Info,
+        file: Annotated[Upload, strawberry.argument(description="The PDF (multipart upload).")],
+    ) -> DocumentVerifyPayload:
+        settings, setup = info.context.settings, info.context.signing
+        limit = settings.verify_max_bytes
+        upload = cast(UploadFile, file)
+        try:
+            content = await upload.read(limit + 1)
+        finally:
+            await upload.close()
+        try:
+            if setup is None:
+                raise fail("SERVER_SIGNING_DISABLED")
+            report = await verify_document(content, trust_roots=setup.trust_roots, max_bytes=limit)
+        except DocumentUnreadable as error:
+            return DocumentVerifyPayload(
+                verification=DocumentVerification(
+                    valid=False, problem=error.reason, message=error.message, signatures=[]
+                ),
+                user_errors=user_errors(
+                    [DomainError.of("DOCUMENT_UNREADABLE", error.message, ["file"]).problems[0]]
+                ),
+            )
+        except DomainError as error:
+            return DocumentVerifyPayload(verification=None, user_errors=user_errors(error.problems))
+        return DocumentVerifyPayload(verification=as_verification(report), user_errors=[])
