@@ -1,4 +1,4 @@
-"""The ASGI application: GraphQL (and GraphiQL), health, static assets."""
+"""The ASGI application: GraphQL (and GraphiQL), health and readiness, metrics, static assets."""
 
 from __future__ import annotations
 
@@ -11,19 +11,23 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from tortoise import connections
 
 from app import db
 from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
 from app.documents import document_routes
 from app.graphiql import graphiql_html, static_routes
 from app.graphql import build_schema
+from app.health import health, ready
 from app.login import login_routes
+from app.metrics import metrics_endpoint
+from app.observe import RequestObserver
+from app.request_context import current_request
 from app.settings import Settings
 from app.signing import signing_setup
 from integrations.population_register import FilePopulationRegister
@@ -88,16 +92,10 @@ class AuthenticatedGraphQL:
             await response(scope, receive, send)
             return
         scope.setdefault("state", {})["viewer"] = viewer
+        info = current_request()
+        if info is not None:
+            info.role = viewer.role.value if viewer.role is not None else "PUBLIC"
         await self.graphql(scope, receive, send)
-
-
-async def health(request: Request) -> Response:
-    try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception as error:  # noqa: BLE001 - any failure means not healthy
-        log.warning("health check failed: %s", type(error).__name__)
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
 
 
 def create_app(
@@ -109,6 +107,7 @@ def create_app(
     keys = load_key_ring(settings)
     signing = signing_setup(settings)
     load_demo = settings.load_demo_data if demo is None else demo
+    migrate = migrate and settings.migrate_on_start
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -128,17 +127,19 @@ def create_app(
 
         configure_links(settings.public_url)
         # The outbox worker: delivers the mails that mutations wrote (several processes
-        # share the outbox safely on PostgreSQL).
+        # share the outbox safely on PostgreSQL). Off where `eksamihaldus worker` runs apart.
         stop_mail = asyncio.Event()
-        mail_worker = asyncio.create_task(
-            run_worker(
-                email_sender(settings.smtp),
-                stop_mail,
-                settings.mail_poll_seconds,
-                mail_from=settings.mail_from,
-            ),
-            name="mail worker",
-        )
+        mail_worker = None
+        if settings.mail_in_serve:
+            mail_worker = asyncio.create_task(
+                run_worker(
+                    email_sender(settings.smtp),
+                    stop_mail,
+                    settings.mail_poll_seconds,
+                    mail_from=settings.mail_from,
+                ),
+                name="mail worker",
+            )
         # What start-up built (schema, modules, caches) lives as long as the process: keep
         # the cyclic collector from scanning it again on every collection of a request's
         # garbage.
@@ -149,10 +150,11 @@ def create_app(
         finally:
             # Let the message in hand finish; one cut short stays pending and goes later.
             stop_mail.set()
-            try:
-                await asyncio.wait_for(mail_worker, timeout=settings.smtp_timeout_seconds + 5)
-            except TimeoutError:
-                log.warning("the mail worker did not stop in time; its message stays pending")
+            if mail_worker is not None:
+                try:
+                    await asyncio.wait_for(mail_worker, timeout=settings.smtp_timeout_seconds + 5)
+                except TimeoutError:
+                    log.warning("the mail worker did not stop in time; its message stays pending")
             await db.close()
 
     routes: list[BaseRoute] = [
@@ -162,11 +164,13 @@ def create_app(
             methods=["GET", "POST"],
         ),
         Route("/health", health, methods=["GET"]),
+        Route("/ready", ready, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         *login_routes(settings, keys),
         *document_routes(settings, keys),
         *static_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestObserver)])
     app.state.settings = settings
     app.state.keys = keys
     app.state.signing = signing

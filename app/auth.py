@@ -10,6 +10,7 @@ import base64
 import hashlib
 import json
 import os
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -96,6 +97,9 @@ def _kid(public_pem: bytes) -> str:
 
 
 def _generate_private_key(path: Path, algorithm: str) -> None:
+    """Write a new key to `path` unless one is there. The key is written to a temporary file
+    and linked into place, so a process starting at the same moment reads either no file or
+    a whole one, never a half-written one."""
     key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey
     if algorithm == "ES256":
         key = ec.generate_private_key(ec.SECP256R1())
@@ -107,14 +111,19 @@ def _generate_private_key(path: Path, algorithm: str) -> None:
         serialization.NoEncryption(),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:  # mkstemp's file is readable by its owner only
+            handle.write(pem)
+        os.link(temporary, path)  # fails if another process linked its key first
+    finally:
+        os.unlink(temporary)
 
 
 def load_key_ring(settings: Settings, *, create: bool = True) -> KeyRing:
     """Keys from settings: a private key file (generated on a first development run) and,
-    in production, a JSON Web Key Set of public keys to verify with."""
+    in production, a JSON Web Key Set of public keys to verify with. A key file that cannot
+    be read is an AuthError naming its setting (never its content)."""
     private_path = settings.jwt_private_key_file
     signing_key = signing_kid = None
     keys: dict[str, dict[str, Any]] = {}
@@ -124,16 +133,27 @@ def load_key_ring(settings: Settings, *, create: bool = True) -> KeyRing:
         except FileExistsError:
             pass  # another process generated it first
     if private_path.exists():
-        private = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
+        try:
+            signing_key = private_path.read_text()
+            private = serialization.load_pem_private_key(signing_key.encode(), password=None)
+        except (OSError, ValueError, TypeError, UnicodeDecodeError):
+            raise AuthError(
+                "EH_JWT_PRIVATE_KEY_FILE must name a readable, unencrypted PEM private key"
+            ) from None
         public_pem = private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        signing_key = private_path.read_text()
         signing_kid = _kid(public_pem)
         keys[signing_kid] = jwk.construct(public_pem.decode(), settings.jwt_algorithm).to_dict()
     if settings.jwt_public_keys_file is not None:
-        jwks = json.loads(settings.jwt_public_keys_file.read_text())
-        for entry in jwks.get("keys", []):
+        try:
+            jwks = json.loads(settings.jwt_public_keys_file.read_text())
+            entries = jwks.get("keys", [])
+        except (OSError, ValueError, AttributeError):
+            raise AuthError(
+                "EH_JWT_PUBLIC_KEYS_FILE must name a readable JSON Web Key Set"
+            ) from None
+        for entry in entries:
             if entry.get("alg", settings.jwt_algorithm) != settings.jwt_algorithm:
                 continue
             if "kid" not in entry:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from app.logs import configure, logging_config
-from app.settings import Settings, SettingsError
+from app.settings import Settings, SettingsError, logging_from_env
 
 log = logging.getLogger("eksamihaldus")
 
@@ -22,40 +24,55 @@ def _settings() -> Settings:
         sys.exit(f"eksamihaldus: configuration error: {error}")
 
 
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
+def _check_keys(settings: Settings) -> None:
+    """Read the token keys now, so that a bad key file stops `serve` with one line."""
+    from app.auth import AuthError, load_key_ring
 
+    try:
+        load_key_ring(settings)
+    except AuthError as error:
+        sys.exit(f"eksamihaldus: configuration error: {error}")
+
+
+def _serve(args: argparse.Namespace) -> int:
     from app.graphiql import fetch_assets, missing_assets
+    from app.server import METRICS_DIRECTORY, serve_one, serve_workers, shared_metrics_directory
 
     settings = _settings()
+    _check_keys(settings)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    workers = args.workers or settings.workers
+    if workers < 1:
+        sys.exit("eksamihaldus: --workers must be at least 1")
     if missing_assets():
         try:
             fetch_assets()
         except RuntimeError as error:
             log.warning("GraphiQL assets are missing and could not be fetched: %s", error)
-    if args.workers > 1:
+    options = {
+        "log_config": logging_config(settings.log_level, settings.log_format),
+        "timeout_graceful_shutdown": settings.shutdown_timeout_seconds,
+    }
+    if workers > 1:
         # Several processes: migrate once here, each worker only connects.
         from app import db
 
         if settings.is_sqlite:
             sys.exit("eksamihaldus: several workers need PostgreSQL (SQLite has one writer)")
-        asyncio.run(db.apply_migrations(settings.database_url))
-        from app.server import serve_workers
+        if settings.migrate_on_start:
+            asyncio.run(db.apply_migrations(settings.database_url))
+        with shared_metrics_directory():
+            return serve_workers(
+                "app.asgi:create_worker_app", host=host, port=port, workers=workers, **options
+            )
+    with shared_metrics_directory() if os.environ.get(METRICS_DIRECTORY) else nullcontext():
+        from app.asgi import create_app
 
-        serve_workers(
-            "app.asgi:create_worker_app",
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            log_config=logging_config(),
-        )
-        return 0
-    from app.asgi import create_app
-
-    print(f"Eksamihaldus: GraphiQL at http://{args.host}:{args.port}/graphql")
-    print("Sign in as a demo user: eksamihaldus demo-users")
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=logging_config())
-    return 0
+        app = create_app(settings)
+        print(f"Eksamihaldus: GraphiQL at http://{host}:{port}/graphql")
+        print("Sign in as a demo user: eksamihaldus demo-users")
+        return serve_one(app, host=host, port=port, **options)
 
 
 async def _token(args: argparse.Namespace) -> int:
@@ -147,6 +164,17 @@ async def _migrate(args: argparse.Namespace) -> int:
         db.ensure_sqlite_directory(settings.database_url)
     await db.apply_migrations(settings.database_url)
     print("migrations applied")
+    if args.demo_data:
+        from app.demo import load_demo_data
+        from app.signing import signing_setup
+
+        signing = signing_setup(settings)
+        await db.connect(settings.database_url)
+        try:
+            loaded = await load_demo_data(signing if signing.person_keys else None)
+        finally:
+            await db.close()
+        print("demo data loaded" if loaded else "the database has data: no demo data loaded")
     return 0
 
 
@@ -255,16 +283,22 @@ def _pki_init(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    configure()
+    try:
+        log_format, level = logging_from_env()
+    except SettingsError as error:
+        sys.exit(f"eksamihaldus: configuration error: {error}")
+    configure(level, log_format)
     parser = argparse.ArgumentParser(
         prog="eksamihaldus", description="Vocational qualification exam management backend."
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="migrate, load demo data if empty, serve the API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--host", help="address to listen on (default: $EH_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $EH_PORT or 8000)")
+    serve.add_argument(
+        "--workers", type=int, help="processes, PostgreSQL only (default: $EH_WORKERS or 1)"
+    )
     serve.set_defaults(run=_serve)
 
     token = commands.add_parser("token", help="print an access token for a person's role")
@@ -279,9 +313,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         run=_export_schema
     )
-    commands.add_parser("migrate", help="apply database migrations").set_defaults(
-        run=lambda a: asyncio.run(_migrate(a))
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument(
+        "--demo-data", action="store_true", help="then load the demo data into an empty database"
     )
+    migrate.set_defaults(run=lambda a: asyncio.run(_migrate(a)))
     commands.add_parser(
         "worker", help="deliver the outbox's mails until SIGTERM or SIGINT"
     ).set_defaults(run=lambda a: asyncio.run(_worker(a)))

@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from app.cost import QueryCostLimiter
 from app.execution import FastExecutionContext
+from app.observe import OperationObserver
 from app.settings import Settings
 from resolvers.certificate import CertificateQuery
 from resolvers.curriculum import CurriculumQuery
@@ -99,6 +100,7 @@ def make_schema(
         ValidationCache,
         # After validation (ValidationCache writes its result first), before execution.
         lambda: QueryCostLimiter(limit=max_cost),
+        OperationObserver,
     ]
     if production:
         extensions.append(

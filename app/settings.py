@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from integrations.oidc import OidcConfig
 from mail.message import DEFAULT_MAIL_FROM
@@ -47,6 +48,20 @@ def _int(name: str, default: int, minimum: int = 1) -> int:
         raise SettingsError(f"{name} must be a whole number") from None
     if value < minimum:
         raise SettingsError(f"{name} must be at least {minimum}")
+    return value
+
+
+def _port(name: str, default: int) -> int:
+    port = _int(name, default)
+    if port > 65535:
+        raise SettingsError(f"{name} must be at most 65535")
+    return port
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of: {', '.join(choices)}")
     return value
 
 
@@ -105,6 +120,57 @@ def _oidc(public_url: str) -> OidcConfig | None:
     )
 
 
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "asyncpg")
+
+
+def _database_url(name: str = "DATABASE_URL") -> str:
+    """The database URL, checked piece by piece; a message names the piece, never the value
+    (the URL may carry a password)."""
+    url = os.environ.get(name) or default_database_url()
+    scheme, separator, rest = url.partition("://")
+    if not separator or scheme not in DATABASE_SCHEMES:
+        raise SettingsError(f"{name} must start with sqlite://, postgres:// or postgresql://")
+    if scheme == "sqlite":
+        if not rest:
+            raise SettingsError(f"{name} must name a file after sqlite://")
+        return url
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise SettingsError(f"{name} has a malformed host or port") from None
+    if not parts.hostname:
+        raise SettingsError(f"{name} must name the database server's host")
+    if not parts.path.strip("/"):
+        raise SettingsError(f"{name} must name the database after the host, e.g. .../eksamihaldus")
+    return url
+
+
+def _public_url(name: str = "EH_PUBLIC_URL") -> str:
+    value = (os.environ.get(name) or "http://127.0.0.1:8000").rstrip("/")
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise SettingsError(f"{name} must be an http:// or https:// URL") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise SettingsError(f"{name} must be an http:// or https:// URL")
+    return value
+
+
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def logging_from_env() -> tuple[str, str]:
+    """EH_LOG_FORMAT and EH_LOG_LEVEL: read before anything else, since logging comes first."""
+    log_format = _choice("EH_LOG_FORMAT", "text", LOG_FORMATS)
+    level = (os.environ.get("EH_LOG_LEVEL") or "INFO").upper()
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"EH_LOG_LEVEL must be one of: {', '.join(LOG_LEVELS)}")
+    return log_format, level
+
+
 def _existing_file(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     path = Path(raw) if raw else default
@@ -161,6 +227,16 @@ class Settings:
     # Behaviour
     production: bool = False
     load_demo_data: bool = True
+    # Serving: `serve` listens here with this many processes; a deployment that runs
+    # `eksamihaldus migrate` and `eksamihaldus worker` on their own turns the last two off.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    migrate_on_start: bool = True
+    mail_in_serve: bool = True
+    shutdown_timeout_seconds: int = 25
+    log_format: str = "text"
+    log_level: str = "INFO"
     # Mail: with no SMTP host, mails are written to the log (and stay readable in the app).
     # A CSV export of the population register (personal_code, first_name, last_name); the
     # X-tee service itself cannot be reached from here.
@@ -209,11 +285,9 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        url = os.environ.get("DATABASE_URL") or default_database_url()
-        if not url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
-            raise SettingsError(
-                "DATABASE_URL must start with sqlite://, postgres:// or postgresql://"
-            )
+        url = _database_url()
+        public_url = _public_url()
+        log_format, log_level = logging_from_env()
         algorithm = os.environ.get("EH_JWT_ALGORITHM", "ES256")
         if algorithm not in {"ES256", "RS256"}:
             raise SettingsError("EH_JWT_ALGORITHM must be ES256 or RS256")
@@ -230,12 +304,10 @@ class Settings:
             raise SettingsError(
                 "EH_SMTP_USERNAME and EH_SMTP_PASSWORD are set together or not at all"
             )
-        smtp_port = _int("EH_SMTP_PORT", 25)
-        if smtp_port > 65535:
-            raise SettingsError("EH_SMTP_PORT must be at most 65535")
+        smtp_port = _port("EH_SMTP_PORT", 25)
         return cls(
             database_url=url,
-            public_url=os.environ.get("EH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            public_url=public_url,
             jwt_issuer=os.environ.get("EH_JWT_ISSUER", "eksamihaldus"),
             jwt_audience=os.environ.get("EH_JWT_AUDIENCE", "eksamihaldus-api"),
             jwt_algorithm=algorithm,
@@ -250,6 +322,14 @@ class Settings:
             max_query_cost=_int("EH_MAX_QUERY_COST", 100_000),
             production=production,
             load_demo_data=_bool("EH_DEMO_DATA", not production),
+            host=os.environ.get("EH_HOST") or "127.0.0.1",
+            port=_port("EH_PORT", 8000),
+            workers=_int("EH_WORKERS", 1),
+            migrate_on_start=_bool("EH_MIGRATE_ON_START", True),
+            mail_in_serve=_bool("EH_MAIL_IN_SERVE", True),
+            shutdown_timeout_seconds=_int("EH_SHUTDOWN_TIMEOUT_SECONDS", 25),
+            log_format=log_format,
+            log_level=log_level,
             smtp_host=os.environ.get("EH_SMTP_HOST") or None,
             smtp_port=smtp_port,
             smtp_username=smtp_username,
@@ -259,7 +339,7 @@ class Settings:
             mail_from=_mail_from("EH_MAIL_FROM"),
             mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
             **_signing(production),
-            oidc=_oidc(os.environ.get("EH_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")),
+            oidc=_oidc(public_url),
             population_register_file=_existing_file(
                 "EH_POPULATION_REGISTER_FILE",
                 PROJECT_ROOT / "integrations" / "population_register" / "local_register.csv",

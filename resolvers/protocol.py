@@ -5,13 +5,16 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import time
 from collections import OrderedDict
-from typing import Annotated, Any, cast
+from collections.abc import Awaitable
+from typing import Annotated, Any, TypeVar, cast
 
 import strawberry
 from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
+from app.metrics import observe_signing
 from models.enums import ProtocolKind, SignatureMethod
 from models.protocol import ProtocolDocument
 from models.workflow import protocol as drawing
@@ -31,6 +34,7 @@ from schema.protocol_signing import (
 from signing.errors import DocumentUnreadable
 from signing.verify import VerificationReport, verify_document
 
+T = TypeVar("T")
 ProtocolId = Annotated[strawberry.ID, strawberry.argument(description="The protocol.")]
 
 # Verifying a stored document costs milliseconds; its bytes only change by a signature,
@@ -76,6 +80,15 @@ async def verify_stored(info: strawberry.Info, protocol_pk: int) -> DocumentVeri
         while len(_VERIFIED) > _VERIFIED_MAX:
             _VERIFIED.popitem(last=False)
     return as_verification(report)
+
+
+async def _timed(kind: str, operation: Awaitable[T]) -> T:
+    """Run a signing step and record its duration (`eh_signing_duration_seconds`)."""
+    start = time.perf_counter()
+    try:
+        return await operation
+    finally:
+        observe_signing(kind, time.perf_counter() - start)
 
 
 def _setup(info: strawberry.Info) -> workflow.SigningSetup:
@@ -155,7 +168,7 @@ class ProtocolMutation:
                 info.context.viewer, pk_of(protocol, "Protocol", argument="protocol"), _setup(info)
             )
 
-        signed, errors = await attempt(sign())
+        signed, errors = await attempt(_timed("server_key", sign()))
         return await _payload(info, signed, errors)
 
     @strawberry.mutation(
@@ -187,7 +200,7 @@ class ProtocolMutation:
                 signature_scheme=rsa_scheme.value if rsa_scheme else None,
             )
 
-        started, errors = await attempt(start())
+        started, errors = await attempt(_timed("device_start", start()))
         if started is None:
             return ProtocolSigningStartPayload(
                 session_id=None, hash=None, hash_function=None, expires_at=None, user_errors=errors
@@ -218,7 +231,7 @@ class ProtocolMutation:
                 info.context.viewer, session_id, _decode(signature, "signature"), _setup(info)
             )
 
-        signed, errors = await attempt(complete())
+        signed, errors = await attempt(_timed("device_complete", complete()))
         return await _payload(info, signed, errors)
 
     @strawberry.mutation(
@@ -240,7 +253,10 @@ class ProtocolMutation:
         try:
             if setup is None:
                 raise fail("SERVER_SIGNING_DISABLED")
-            report = await verify_document(content, trust_roots=setup.trust_roots, max_bytes=limit)
+            report = await _timed(
+                "verify",
+                verify_document(content, trust_roots=setup.trust_roots, max_bytes=limit),
+            )
         except DocumentUnreadable as error:
             return DocumentVerifyPayload(
                 verification=DocumentVerification(

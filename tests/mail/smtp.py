@@ -73,9 +73,37 @@ class RecordingHandler:
             raise AssertionError(f"{count} mail(s) expected, {len(self.received)} arrived")
 
 
+@dataclass
+class GatedHandler(RecordingHandler):
+    """Holds every DATA command until `gate` is set, so a test can stop a sender while its
+    mail is in flight; `in_flight` counts the DATA commands that arrived."""
+
+    gate: threading.Event = field(default_factory=threading.Event)
+    in_flight: int = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.in_flight += 1
+            self.lock.notify_all()
+        await asyncio.to_thread(self.gate.wait, 60)  # set from the test's thread
+        return await super().handle_DATA(server, session, envelope)
+
+    async def wait_in_flight(self, count: int) -> None:
+        """Wait until `count` mails are held at the gate (at most 30 s, then fail)."""
+
+        def wait() -> bool:
+            with self.lock:
+                return self.lock.wait_for(lambda: self.in_flight >= count, timeout=30)
+
+        if not await asyncio.to_thread(wait):
+            raise AssertionError(f"{count} mail(s) in flight expected, {self.in_flight} arrived")
+
+
 @contextmanager
-def smtp_server(port: int | None = None) -> Iterator[tuple[RecordingHandler, int]]:
-    handler = RecordingHandler()
+def smtp_server(
+    port: int | None = None, handler: RecordingHandler | None = None
+) -> Iterator[tuple[RecordingHandler, int]]:
+    handler = handler or RecordingHandler()
     port = port or free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

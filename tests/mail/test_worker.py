@@ -118,8 +118,8 @@ async def test_serve_runs_the_worker_and_stops_it_on_shutdown(app, empty_db, smt
     await handler.wait_for(1)
     err = await _stop(process)
 
-    # uvicorn shuts down gracefully, then re-raises the signal it caught.
-    assert process.returncode in (0, -signal.SIGTERM), err
+    # A clean shutdown asked for by SIGTERM is a normal exit.
+    assert process.returncode == 0, err
     assert "mail worker stopped" in err
     assert "Application shutdown complete" in err
     assert "Traceback" not in err
