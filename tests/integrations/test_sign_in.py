@@ -30,11 +30,12 @@ async def provider() -> AsyncIterator[Provider]:
 
 @pytest.fixture
 async def site(
-    provider: Provider, database_url: str, empty_db: str, tmp_path
+    provider: Provider, database_url: str, empty_db: str, tmp_path, test_pki
 ) -> AsyncIterator[Any]:  # type: ignore[no-untyped-def]
     settings = Settings(
         database_url=database_url,
         jwt_private_key_file=tmp_path / "jwt.pem",
+        pki_dir=test_pki.directory,
         oidc=OidcConfig(
             issuer=provider.issuer,
             authorization_endpoint=f"{provider.base_url}/authorize",
