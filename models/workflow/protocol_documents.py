@@ -51,7 +51,8 @@ def full_name(person: Person) -> str:
 
 
 def exam_title(standard: Standard) -> str:
-    return f"{standard.name}, tase {standard.ekr_level} (versioon {standard.version})"
+    """The standard's name (which carries its level, "Keevitaja, tase 4") and version."""
+    return f"{standard.name} (versioon {standard.version})"
 
 
 async def committee_of(
