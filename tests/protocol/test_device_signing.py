@@ -190,3 +190,52 @@ async def test_two_signers_at_once_are_serialised_and_neither_signature_is_lost(
         "signer_id", flat=True
     )
     assert sorted(signers) == sorted([first.id, second.id])
+
+
+@pytest.mark.postgres_only
+async def test_two_completions_at_the_same_moment_one_waits_and_is_asked_to_restart(
+    api, held: HeldExam, test_pki
+):
+    group = held.groups[0]
+    protocol = await create_assessment(api, held, group)
+    first, second = held.committees[group.id][:2]
+    keys = {
+        p.id: test_pki.person(p.personal_code, p.first_name, p.last_name) for p in (first, second)
+    }
+    a = await start(api, protocol["id"], first, keys[first.id])
+    b = await start(api, protocol["id"], second, keys[second.id])
+
+    results = await asyncio.gather(
+        complete(
+            api,
+            a["sessionId"],
+            device_sign(keys[first.id], base64.b64decode(a["hash"]), "SHA-256", "ecdsa-raw"),
+            first,
+        ),
+        complete(
+            api,
+            b["sessionId"],
+            device_sign(keys[second.id], base64.b64decode(b["hash"]), "SHA-256", "ecdsa-raw"),
+            second,
+        ),
+    )
+
+    codes = sorted(r["userErrors"][0]["code"] if r["userErrors"] else "OK" for r in results)
+    assert codes == ["DOCUMENT_CHANGED", "OK"]
+    assert await Signature.filter(protocol_id=commission_pk(protocol["id"])).count() == 1
+
+
+async def test_old_sessions_are_cleared_when_a_new_one_starts(api, held: HeldExam, test_pki):
+    group = held.groups[0]
+    protocol = await create_assessment(api, held, group)
+    member = held.committees[group.id][0]
+    mine = test_pki.person(member.personal_code, member.first_name, member.last_name)
+    old = await start(api, protocol["id"], member, mine)
+    await SigningSession.filter(session_key=old["sessionId"]).update(
+        expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    )
+
+    new = await start(api, protocol["id"], member, mine)
+
+    assert not await SigningSession.filter(session_key=old["sessionId"]).exists()
+    assert await SigningSession.filter(session_key=new["sessionId"]).exists()
