@@ -21,10 +21,18 @@ from signing.timestamps import http_timestamper, local_timestamper
 
 @lru_cache(maxsize=1)
 def estonian_roots() -> tuple[bytes, ...]:
-    """Root certificates of the Estonian ID-card, Mobile-ID and Smart-ID CAs and TSAs."""
+    """The Estonian certification authorities people sign with: the root CAs and the issuing
+    CAs of ID-card (ESTEID2018, ESTEID2025), Mobile-ID and Smart-ID (SK ID Solutions EID-Q)
+    and SK's timestamping units, from the `esteid-certificates` package. Signer certificates
+    are issued by the issuing CAs, so those are anchors too. Test and demo CAs are left out."""
     import esteid_certificates
 
-    return tuple(esteid_certificates.get_root_certificates())
+    issuers = [
+        esteid_certificates.get_certificate(name)
+        for name in esteid_certificates.ISSUER_CERTS
+        if not name.upper().startswith(("TEST", "DEMO"))
+    ]
+    return (*esteid_certificates.get_root_certificates(), *issuers)
 
 
 def signing_setup(settings: Settings) -> SigningSetup:

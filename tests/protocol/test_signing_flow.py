@@ -239,3 +239,23 @@ async def test_a_signed_protocol_freezes_its_results_and_is_never_redrawn(api, h
     assert participant.result is held.results[participant.id]
     after = (await ProtocolDocument.get(protocol_id=commission_pk(protocol["id"]))).content
     assert after.startswith(before)  # one signature appended, the rendering untouched
+
+
+async def test_a_signed_protocol_can_be_regenerated_from_the_data_and_compared(api, held: HeldExam):
+    from tortoise import connections
+
+    from models.protocol import Protocol
+    from models.workflow.protocol_documents import assessment_data
+    from signing.documents import render_assessment_protocol
+
+    [protocol_id] = (await sign_assessments(api, held))[:1]
+    protocol = await Protocol.get(id=commission_pk(protocol_id))
+    signed = (await ProtocolDocument.get(protocol_id=protocol.id)).content
+
+    again = render_assessment_protocol(
+        await assessment_data(protocol, connections.get("default"))
+    ).pdf
+
+    # the signatures are incremental revisions appended to exactly these bytes
+    assert signed[: len(again)] == again
+    assert len(signed) > len(again)
