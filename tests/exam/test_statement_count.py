@@ -6,6 +6,7 @@ import pytest
 
 from app.sqlcount import count_statements
 from models.enums import CommitteeRole, Role
+from models.protocol import ProtocolSigner
 from tests.factories import (
     create_committee_member,
     create_exam,
@@ -25,7 +26,8 @@ EXAMS_DEEP = """
       committee { role person { lastName } }
       participants { id kind fundingCode result person { firstName lastName personalCode } }
     }
-    protocols { kind number signatures { signerRole signer { lastName } } }
+    protocols { kind number documentUrl extractUrl signatures { signerRole signer { lastName } }
+      signers { position signed person { lastName } } }
 } } } }
 """
 
@@ -41,7 +43,17 @@ async def _school_with_exams(participants_per_group: int):  # type: ignore[no-un
             for _ in range(participants_per_group):
                 await create_participant(exam, group)
             protocol = await create_protocol(exam, group)
-            await create_signature(protocol, await create_person())
+            signer = await create_person()
+            await create_signature(protocol, signer)
+            await ProtocolSigner.create(
+                protocol=protocol,
+                person=signer,
+                position=1,
+                role_label="Esimees / Chair",
+                field_name="allkiri-1",
+                field_page=0,
+                field_box=[0, 0, 10, 10],
+            )
         await create_protocol(exam)
     return user
 
@@ -63,5 +75,6 @@ async def test_the_exam_graph_costs_the_same_statements_for_10_and_100_participa
     assert len(exams) == 3
     assert all(len(g["participants"]) == size for e in exams for g in e["node"]["groups"])
     # auth 1, exams page 1, school/standard/curriculum 3, groups 1, committee 1,
-    # participants 1, protocols 1, signatures 1, totalCount 1
-    assert statements == 11
+    # participants 1, protocols 1, signatures 1, signers 2 (who, and who has signed),
+    # totalCount 1
+    assert statements == 13
