@@ -3,7 +3,8 @@ reported in `extensions.cost`.
 
 Every object a query may return costs 1. A connection multiplies what is under it by its
 `first` argument (20 when not given); a plain list by the bound declared on its field
-(`cost_bound` metadata), or DEFAULT_LIST_BOUND. Scalars are free.
+(`cost_bound` metadata), or DEFAULT_LIST_BOUND. Scalars are free. A field that does real
+work per object (verifying a signed PDF) declares its own price (`cost` metadata).
 """
 
 from __future__ import annotations
@@ -85,8 +86,15 @@ class _CostCalculator:
             if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
                 continue
             children = self.cost(named, node.selection_set, depth + 1)
-            total += self._multiplier(field, node) * (1 + children)
+            total += self._multiplier(field, node) * (self._own(field) + children)
         return total
+
+    @staticmethod
+    def _own(field: Any) -> int:
+        definition = (field.extensions or {}).get("strawberry-definition")
+        if isinstance(definition, StrawberryField):
+            return int(definition.metadata.get("cost", 1))
+        return 1
 
     def _field(self, parent_type: Any, name: str) -> Any:
         if isinstance(parent_type, GraphQLUnionType):

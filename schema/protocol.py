@@ -12,6 +12,7 @@ from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.person import Person
 
+VERIFICATION_COST = 200
 PROTOCOL_COLUMNS = ("id", "exam_id", "group_id", "kind", "number", "date", "status", "version")
 
 
@@ -92,8 +93,11 @@ class Protocol(Node):
             return None
         return f"/documents/extracts/{self.id}"
 
+    # Verifying costs tens of milliseconds per document (then cached by its hash), so a
+    # query asking it of many protocols is priced accordingly.
     @strawberry.field(
-        description="The stored document's signatures checked as anyone would check them."
+        description="The stored document's signatures checked as anyone would check them.",
+        metadata={"cost": VERIFICATION_COST},
     )
     async def verification(self, info: strawberry.Info) -> DocumentVerification | None:
         from resolvers.protocol import verify_stored

@@ -73,3 +73,17 @@ async def test_first_above_100_is_refused(api):
 
     assert result["data"] is None
     assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_verifying_documents_is_priced_per_protocol(api):
+    query = (
+        "query ($n: Int!) {{ exams(first: $n) {{ edges {{ node {{ protocols {{ {} }} }} }} }} }}"
+    )
+    plain = await api.post(query.format("number"), {"n": 20})
+    verified = await api.post(query.format("verification { valid }"), {"n": 20})
+    many = await api.post(query.format("verification { valid }"), {"n": 100})
+
+    plain_cost = plain.json()["extensions"]["cost"]["requested"]
+    assert verified.json()["extensions"]["cost"]["requested"] > 100 * plain_cost
+    assert "errors" not in verified.json()
+    assert many.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
