@@ -188,3 +188,21 @@ async def test_the_participants_of_all_lines_come_in_one_statement(api, world, m
     await _report(api, world, "admin")
 
     assert len(calls) == 1
+
+
+async def test_the_report_costs_the_same_statements_however_many_lines(api, world):
+    from app.sqlcount import count_statements
+    from tests.compensation.world import make_world
+
+    query = REPORT.replace("participants { id", "participants { participant { id } id")
+    token = await api.token_for(*world.viewers["admin"])
+    with count_statements() as small:
+        await api.query(query, PERIOD, token=token)
+    await make_world(with_rates=False)  # every exam and line twice over
+    with count_statements() as large:
+        result = await api.query(query, PERIOD, token=token)
+
+    assert len(result["data"]["compensation"]["lines"]) == 12
+    # auth, report, rates, exams, schools/bodies, standards, curricula, line participants,
+    # participant nodes: one each, whatever the number of lines
+    assert small[0] == large[0]

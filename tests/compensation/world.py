@@ -52,25 +52,25 @@ class World:
     participants: dict[str, list[Any]]
 
 
-async def make_world() -> World:
+async def make_world(*, with_rates: bool = True) -> World:
     school_a = await create_school(name="Tallinna Tööstushariduskeskus")
     school_b = await create_school(name="Võrumaa Kutsehariduskeskus")
     body_x = await create_awarding_body(name="Eesti Keevitusühing")
     body_y = await create_awarding_body(name="Eesti Masinatööstuse Liit")
-    rates = {
-        "jan": await CompensationRate.create(
+    rates: dict[str, CompensationRate] = {}
+    if with_rates:
+        rates["jan"] = await CompensationRate.create(
             curriculum_group="0715",
             exam_type=ExamType.PRACTICAL,
             valid_from=date(2024, 1, 1),
             amount_cents=10_000,
-        ),
-        "mar": await CompensationRate.create(
+        )
+        rates["mar"] = await CompensationRate.create(
             curriculum_group="0715",
             exam_type=ExamType.PRACTICAL,
             valid_from=date(2024, 3, 1),
             amount_cents=12_000,
-        ),
-    }
+        )
     standard = await create_standard(name="Keevitaja, tase 4")
     curricula = {
         (school_a.id, "0715"): await create_curriculum(
