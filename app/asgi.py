@@ -1,4 +1,5 @@
-"""The ASGI application: GraphQL (and GraphiQL), health and readiness, metrics, static assets."""
+"""The ASGI application: GraphQL (and GraphiQL), health and readiness, metrics, document and
+CSV report downloads, static assets."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from app.health import health, ready
 from app.login import login_routes
 from app.metrics import metrics_endpoint
 from app.observe import RequestObserver
+from app.reports import report_routes
 from app.request_context import current_request
 from app.settings import Settings
 from app.signing import signing_setup
@@ -168,6 +170,7 @@ def create_app(
         Route("/metrics", metrics_endpoint, methods=["GET"]),
         *login_routes(settings, keys),
         *document_routes(settings, keys),
+        *report_routes(settings, keys),
         *static_routes(),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestObserver)])

@@ -33,12 +33,14 @@ from tortoise.transactions import in_transaction
 from app.demo_documents import sign_demo_protocols
 from models.audit import AuditEvent
 from models.certificate import Certificate, RegisterCounter
+from models.compensation import CompensationRate
 from models.counters import CERTIFICATES
 from models.curriculum import Curriculum, CurriculumStandard, final_course
 from models.enums import (
     CertificateKind,
     CommitteeRole,
     ExamStatus,
+    ExamType,
     FundingCode,
     OrganisationKind,
     ParticipantKind,
@@ -234,6 +236,7 @@ class _Loader:
                 level_type_name=CATALOGUE["level_types"][c["level_type_code"]],
                 registered_on=dt.date.fromisoformat(c["registered_on"]),
                 compound=len({s.code for s in linked}) > 1,
+                curriculum_group=c.get("group"),
                 using_db=self.db,
             )
             self.curricula[c["ehis_code"]] = (curriculum, linked)
@@ -245,7 +248,17 @@ class _Loader:
             self.schemes[key] = await ScoringScheme.create(
                 **fields, awarding_body=body, using_db=self.db
             )
-        await self.flush(Specialisation, StandardAwardingBody, CurriculumStandard)
+        for r in CATALOGUE["rates"]:  # compensation ceilings (cents per state-funded sitter)
+            self.add(
+                CompensationRate(
+                    curriculum_group=r["group"],
+                    exam_type=ExamType(r["type"]),
+                    valid_from=dt.date.fromisoformat(r["from"]),
+                    amount_cents=r["cents"],
+                    basis=r["basis"],
+                )
+            )
+        await self.flush(Specialisation, StandardAwardingBody, CurriculumStandard, CompensationRate)
 
     # --- people: staff with roles, students, applicants ---------------------------------------
 
@@ -431,6 +444,7 @@ class _Loader:
             curriculum=cur,
             standard=standard,
             status=status,
+            exam_type=ExamType(spec.get("exam_type", ExamType.COMBINED)),
             scoring_scheme=self.schemes.get(spec.get("scheme", "")),
             comment=comment,
             graduation_date=spec["graduation"],

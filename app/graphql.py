@@ -22,6 +22,7 @@ from app.execution import FastExecutionContext
 from app.observe import OperationObserver
 from app.settings import Settings
 from resolvers.certificate import CertificateQuery
+from resolvers.compensation import CompensationMutation, CompensationQuery
 from resolvers.curriculum import CurriculumQuery
 from resolvers.exam import ExamQuery
 from resolvers.exam_mutations import ExamMutation
@@ -55,6 +56,7 @@ class Query(
     CertificateQuery,
     NotificationQuery,
     StatisticsQuery,
+    CompensationQuery,
 ):
     pass
 
@@ -68,6 +70,7 @@ class Mutation(
     ProtocolMutation,
     PlacementMutation,
     NotificationMutation,
+    CompensationMutation,
 ):
     pass
 

@@ -31,6 +31,7 @@ MODEL_MODULES = [
     "models.certificate",
     "models.notification",
     "models.audit",
+    "models.compensation",
 ]
 
 

@@ -100,3 +100,34 @@ def may_download_extract(viewer: Viewer) -> bool:
     """A school's extract of a signed commission protocol: that school (its exams are its
     scope) and the registry."""
     return viewer.role in (Role.SCHOOL, Role.REGISTRY_ADMIN)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """The exams a viewer's statistics and compensation figures are computed from."""
+
+    school_id: int | None = None
+    awarding_body_id: int | None = None
+    # An awarding body counts only exams sent to it, as it sees them (never a school's draft).
+    sent_only: bool = False
+
+
+def report_scope(viewer: Viewer) -> ReportScope | None:
+    """Statistics and compensation figures: the registry all, a school its own exams, an
+    awarding body the exams sent to it. Assessors and commission chairs work on single
+    groups and protocols, not on an organisation's figures, and get none; the public gets
+    the register's home-page figures only."""
+    match viewer.role:
+        case Role.REGISTRY_ADMIN:
+            return ReportScope()
+        case Role.SCHOOL:
+            return ReportScope(school_id=viewer.organisation_id)
+        case Role.AWARDING_BODY:
+            return ReportScope(awarding_body_id=viewer.organisation_id, sent_only=True)
+        case _:
+            return None
+
+
+def may_manage_compensation_rates(viewer: Viewer) -> bool:
+    """The rate table is the registry's: only its admin adds and supersedes rates."""
+    return viewer.is_admin

@@ -27,6 +27,9 @@ class Curriculum(TimestampedModel):
     nominal_months = fields.IntField(default=0)
     registered_on = fields.DateField()
     admission_open = fields.BooleanField(default=True)
+    # Õppekavarühm: the ISCED-F 2013 narrow field code (e.g. "0715" mechanics and metal
+    # trades) EHIS files the curriculum under. Compensation rates are set per group.
+    curriculum_group = fields.CharField(max_length=4, null=True)
     # A liitõppekava may give an additional qualification or specialisation.
     compound = fields.BooleanField(default=False)
 
@@ -36,6 +39,10 @@ class Curriculum(TimestampedModel):
             CheckConstraint(
                 check="nominal_years >= 0 AND nominal_months BETWEEN 0 AND 11",
                 name="curriculum_duration_chk",
+            ),
+            CheckConstraint(
+                check="curriculum_group IS NULL OR length(curriculum_group) = 4",
+                name="curriculum_group_chk",
             ),
         )
 

@@ -42,6 +42,14 @@ class ExamStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+class ExamType(StrEnum):
+    """What the exam consists of; compensation rates differ by it."""
+
+    THEORY = "THEORY"
+    PRACTICAL = "PRACTICAL"
+    COMBINED = "COMBINED"
+
+
 class ParticipantKind(StrEnum):
     GRADUATE = "GRADUATE"
     WORK_WORLD_APPLICANT = "WORK_WORLD_APPLICANT"

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel, VersionedModel
-from models.enums import ExamStatus, sql_in
+from models.enums import ExamStatus, ExamType, sql_in
 
 if TYPE_CHECKING:
     from models.curriculum import Curriculum
@@ -68,6 +68,11 @@ class Exam(VersionedModel):
         "models.ScoringScheme", related_name="exams", null=True, on_delete=fields.RESTRICT
     )
     status = fields.CharEnumField(ExamStatus, max_length=16, default=ExamStatus.DRAFT)
+    # Theory, practical or both: the compensation rate depends on it. Exams made before the
+    # column existed are taken as combined, the usual vocational exam (seed 003).
+    exam_type = fields.CharEnumField(
+        ExamType, max_length=16, default=ExamType.COMBINED, db_default=ExamType.COMBINED.value
+    )
     graduation_date = fields.DateField()
     language = fields.CharField(max_length=2, default="et")
     final_course = fields.IntField()
@@ -90,6 +95,7 @@ class Exam(VersionedModel):
         constraints = (
             CheckConstraint(check=sql_in("status", ExamStatus), name="exam_status_chk"),
             CheckConstraint(check="version >= 1", name="exam_version_chk"),
+            CheckConstraint(check=sql_in("exam_type", ExamType), name="exam_type_chk"),
             CheckConstraint(check="final_course BETWEEN 1 AND 10", name="exam_final_course_chk"),
             CheckConstraint(
                 check="status = 'DRAFT' OR submitted_at IS NOT NULL OR status = 'CANCELLED'",

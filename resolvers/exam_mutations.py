@@ -40,6 +40,7 @@ class ExamMutation:
             responsible_id=pk_of(input.responsible, "Person", argument="responsible"),
             language=input.language,
             comment=input.comment,
+            exam_type=input.exam_type,
         )
         exam, errors = await attempt(workflow.create_exam(info.context.viewer, draft))
         return await _payload(info, exam, errors)
@@ -59,6 +60,7 @@ class ExamMutation:
                 "final_course": input.final_course,
                 "language": input.language,
                 "comment": input.comment,
+                "exam_type": input.exam_type,
             }.items()
             if value is not None
         }

@@ -17,9 +17,11 @@ from models.access import (
     exam_scope,
     group_scope,
     participant_scope,
+    report_scope,
     sees_personal_code_of,
     sees_personal_data_of_participants,
 )
+from models.compensation import CompensationRate as CompensationRateRow
 from models.curriculum import Curriculum as CurriculumRow
 from models.curriculum import CurriculumStandard
 from models.enums import OrganisationKind, Role
@@ -37,6 +39,7 @@ from models.standard import Specialisation as SpecialisationRow
 from models.standard import Standard as StandardRow
 from models.standard import StandardAwardingBody
 from resolvers.sql import KeyedSelect
+from schema.compensation import RATE_COLUMNS, CompensationRate
 from schema.curriculum import CURRICULUM_COLUMNS, Curriculum
 from schema.exam import EXAM_COLUMNS, Exam
 from schema.group import GROUP_COLUMNS, CommitteeMember, ExamGroup
@@ -347,6 +350,18 @@ class Loaders:
         async def load(ids: list[int]) -> list[Standard | None]:
             rows = await StandardRow.filter(id__in=ids).values(*STANDARD_COLUMNS)
             return _by_key(ids, ((row["id"], Standard.from_row(row)) for row in rows))
+
+        return _loader(load)
+
+    @cached_property
+    def compensation_rate(self) -> DataLoader[int, CompensationRate | None]:
+        """Rates, for the roles that see reports (models.access.report_scope)."""
+
+        async def load(ids: list[int]) -> list[CompensationRate | None]:
+            if report_scope(self.viewer) is None:
+                return [None] * len(ids)
+            rows = await CompensationRateRow.filter(id__in=ids).values(*RATE_COLUMNS)
+            return _by_key(ids, ((row["id"], CompensationRate.from_row(row)) for row in rows))
 
         return _loader(load)
 

@@ -21,6 +21,7 @@ def _loader_for(loaders: Loaders, type_name: str) -> Any:
         "School": loaders.school,
         "AwardingBody": loaders.awarding_body,
         "Protocol": loaders.protocol,
+        "CompensationRate": loaders.compensation_rate,
     }.get(type_name)
 
 

@@ -1,38 +1,64 @@
-"""The register's public figures (seed 000's home page), computed from the data."""
+"""The register's public figures and the exam statistics of the roles that report."""
 
 from __future__ import annotations
 
 import strawberry
-from tortoise.expressions import Q
+from graphql import GraphQLError
 
-from models.certificate import Certificate
+from models.access import ReportScope, Viewer, report_scope
 from models.clock import today
-from models.enums import CertificateKind
-from models.standard import Standard
-from schema.statistics import Statistics
+from models.enums import ExamStatus
+from models.statistics import Dimension, public_figures
+from models.statistics import ExamStatisticsFilter as Filter
+from models.statistics import exam_statistics as compute
+from resolvers.ids import pk_of
+from schema.statistics import ExamStatistics, ExamStatisticsFilter, Statistics
+
+
+def scope_or_forbidden(viewer: Viewer) -> ReportScope:
+    scope = report_scope(viewer)
+    if scope is None:
+        raise GraphQLError(
+            "Sinu rollil pole aruandeid. / Reports are not available to your role.",
+            extensions={"code": "FORBIDDEN"},
+        )
+    return scope
+
+
+def statistics_filter(f: ExamStatisticsFilter | None) -> Filter:
+    if f is None:
+        return Filter()
+    return Filter(
+        exam_date_from=f.date_from,
+        exam_date_to=f.date_to,
+        statuses=tuple(ExamStatus(s) for s in f.status or ()),
+        school_id=pk_of(f.school, "School", argument="filter.school"),
+        awarding_body_id=pk_of(f.awarding_body, "AwardingBody", argument="filter.awardingBody"),
+        standard_id=pk_of(f.standard, "Standard", argument="filter.standard"),
+    )
+
+
+async def exam_statistics(
+    info: strawberry.Info, f: ExamStatisticsFilter | None, by: list[Dimension]
+) -> list[ExamStatistics]:
+    scope = scope_or_forbidden(info.context.viewer)
+    rows = await compute(scope, statistics_filter(f), tuple(by))
+    return [ExamStatistics.of(row) for row in rows]
 
 
 @strawberry.type
 class StatisticsQuery:
-    @strawberry.field(description="Public figures of the register.")
+    @strawberry.field(
+        description="The register's figures: public home-page figures, and exam statistics "
+        "for the roles that report."
+    )
     async def statistics(self) -> Statistics:
-        day = today()
-        valid_now = Q(valid_from__lte=day) & Q(
-            Q(valid_until__isnull=True), Q(valid_until__gte=day), join_type="OR"
-        )
-        areas = (
-            await Standard.filter(valid_now).distinct().values_list("occupational_area", flat=True)
-        )
-        full = Certificate.filter(kind=CertificateKind.CERTIFICATE)
+        figures = await public_figures(today())
         return Statistics(
-            valid_standards=await Standard.filter(valid_now).count(),
-            occupational_areas=len(set(areas)),
-            certificates_issued=await full.count(),
-            certificates_valid=await full.filter(valid_now).count(),
-            partial_certificates_issued=await Certificate.filter(
-                kind=CertificateKind.PARTIAL_CERTIFICATE
-            ).count(),
-            school_leaving_qualifications=await Certificate.filter(
-                on_school_leaving_document=True
-            ).count(),
+            valid_standards=figures.valid_standards,
+            occupational_areas=figures.occupational_areas,
+            certificates_issued=figures.certificates_issued,
+            certificates_valid=figures.certificates_valid,
+            partial_certificates_issued=figures.partial_certificates_issued,
+            school_leaving_qualifications=figures.school_leaving_qualifications,
         )

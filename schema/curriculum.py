@@ -27,6 +27,10 @@ class Curriculum(Node):
     registered_on: date = strawberry.field(description="Registration date in EHIS.")
     admission_open: bool = strawberry.field(description="Whether admission is open.")
     compound: bool = strawberry.field(description="A compound curriculum (liitõppekava).")
+    curriculum_group: str | None = strawberry.field(
+        description="Curriculum group (õppekavarühm): the ISCED-F narrow field code, e.g. "
+        "'0715'. Compensation rates are set per group."
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Curriculum:
@@ -65,6 +69,7 @@ _SCALARS = (
     "registered_on",
     "admission_open",
     "compound",
+    "curriculum_group",
 )
 CURRICULUM_COLUMNS = ("id", "school_id", *_SCALARS)
 

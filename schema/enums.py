@@ -8,6 +8,7 @@ from models.enums import (
     CertificateKind,
     CommitteeRole,
     ExamStatus,
+    ExamType,
     FundingCode,
     ParticipantKind,
     ParticipantResult,
@@ -21,6 +22,7 @@ from models.enums import (
 _DESCRIPTIONS = {
     Role: "A role a person can act in.",
     ExamStatus: "Where an exam is in its lifecycle.",
+    ExamType: "What an exam consists of: theory, practical work, or both.",
     ParticipantKind: "How a participant came to the exam.",
     ParticipantResult: "A participant's result; null until assessed.",
     FundingCode: "EHIS funding code: R and Z are state funded (RE-jah), M and T are not (RE-ei).",
@@ -38,6 +40,7 @@ __all__ = [
     "CertificateKind",
     "CommitteeRole",
     "ExamStatus",
+    "ExamType",
     "FundingCode",
     "ParticipantKind",
     "ParticipantResult",

@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     SERVER_SIGNING_DISABLED = "SERVER_SIGNING_DISABLED"
     DOCUMENT_UNREADABLE = "DOCUMENT_UNREADABLE"
     SIGNING_FAILED = "SIGNING_FAILED"
+    RATE_EXISTS = "RATE_EXISTS"
+    RATE_NOT_NEWER = "RATE_NOT_NEWER"
 
 
 @strawberry.type(description="A problem with the input of a mutation, shown to the user.")

@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from schema.connection import Connection
 from schema.curriculum import Curriculum
-from schema.enums import ExamStatus, Role
+from schema.enums import ExamStatus, ExamType, Role
 from schema.errors import UserError
 from schema.group import ExamGroup
 from schema.loading import loaded
@@ -24,6 +24,7 @@ from schema.standard import Standard
 EXAM_COLUMNS = (
     "id",
     "status",
+    "exam_type",
     "version",
     "graduation_date",
     "language",
@@ -64,6 +65,9 @@ class Exam(Node):
     standard_id: strawberry.Private[int]
     responsible_id: strawberry.Private[int]
     status: ExamStatus = strawberry.field(description="Where the exam is in its lifecycle.")
+    exam_type: ExamType = strawberry.field(
+        description="Theory, practical or combined; decides the compensation rate."
+    )
     version: int = strawberry.field(description="Pass it back when changing the exam.")
     graduation_date: date = strawberry.field(description="Graduation ceremony date (lõpuaktus).")
     language: str = strawberry.field(description="Language of the exam (ISO 639-1).")
@@ -207,6 +211,9 @@ class ExamCreateInput:
     responsible: strawberry.ID = strawberry.field(description="The school's responsible user.")
     language: str = strawberry.field(default="et", description="et, ru or en.")
     comment: str | None = strawberry.field(default=None, description="Comment for the body.")
+    exam_type: ExamType = strawberry.field(
+        default=ExamType.COMBINED, description="Theory, practical or combined (the default)."
+    )
 
 
 @strawberry.input(description="Changes to an exam; fields left out stay as they are.")
@@ -218,6 +225,7 @@ class ExamUpdateInput:
     )
     language: str | None = strawberry.field(default=None, description="New language.")
     comment: str | None = strawberry.field(default=None, description="New comment.")
+    exam_type: ExamType | None = strawberry.field(default=None, description="New exam type.")
 
 
 @strawberry.type(description="Result of a change to an exam.")

@@ -341,3 +341,21 @@ async def test_the_demo_protocols_are_really_signed_and_continue_the_numbering(a
     last = max(await Certificate.all().values_list("register_number", flat=True))
     async with in_transaction() as connection:
         assert list(await take_register_numbers(connection, CERTIFICATES, 1)) == [last + 1]
+
+
+async def test_the_completed_exams_are_compensated_on_a_first_run(empty_db: str) -> None:
+    from models.access import ReportScope
+    from models.compensation_report import compensation_report
+
+    # given the demo data
+    await load_demo_data(today=TODAY)
+
+    # when the registry asks for the last year's compensation
+    report = await compensation_report(ReportScope(), TODAY - dt.timedelta(days=365), TODAY)
+
+    # then every completed exam has a line with a rate and a positive amount
+    completed = await Exam.filter(status=ExamStatus.COMPLETED).values_list("id", flat=True)
+    assert {line.exam_id for line in report.lines} == set(completed)
+    assert all(line.rate is not None and line.amount_cents for line in report.lines)
+    assert report.amount_cents > 0
+    assert await Curriculum.filter(curriculum_group__isnull=True).count() == 0

@@ -27,6 +27,7 @@ SCHOOLS, CURRICULA, STUDENTS = "schools", "curricula", "students"
 KINDS = (SCHOOLS, CURRICULA, STUDENTS)
 JSON_KEYS = frozenset({*KINDS, "exported_at"})
 EHIS_CODE = re.compile(r"\d{1,16}")
+CURRICULUM_GROUP = re.compile(r"\d{4}")  # õppekavarühm: an ISCED-F narrow field code
 STANDARD_CODE = re.compile(r"[0-9A-Za-z-]{1,16}")
 LANGUAGE = re.compile(r"[A-Za-z]{2}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -89,6 +90,7 @@ class CurriculumRecord:
     admission_open: bool
     compound: bool  # a liitõppekava: given, or more than one standard code linked
     standards: tuple[StandardRef, ...]
+    curriculum_group: str | None = None  # left as it is when the file does not say
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +195,9 @@ def parse_curriculum(r: RowReader) -> CurriculumRecord:
         nominal_years=years,
         nominal_months=months,
         registered_on=r.date("registered_on"),
+        curriculum_group=r.optional_text(
+            "curriculum_group", pattern=CURRICULUM_GROUP, expected="four digits (ISCED-F)"
+        ),
         admission_open=r.boolean("admission_open", default=True),
         compound=(
             r.boolean("compound", default=False)

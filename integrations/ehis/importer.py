@@ -167,6 +167,8 @@ class _EhisImport:
                 "admission_open": record.admission_open,
                 "compound": record.compound,
             }
+            if record.curriculum_group is not None:
+                values["curriculum_group"] = record.curriculum_group
             curriculum = existing.get(record.code)
             if curriculum is None:
                 changes.create(Curriculum(ehis_code=record.code, **values))

@@ -81,6 +81,10 @@ MESSAGES = {
     "revision.",
     "TIMESTAMP_UNAVAILABLE": "Ajatempliteenus ei vasta; proovi hiljem uuesti. / "
     "The timestamp service does not answer; try again later.",
+    "RATE_EXISTS": "Õppekavarühma {group} {exam_type} eksami määr alates {day} on juba olemas. / "
+    "A rate for curriculum group {group}, {exam_type} exams, from {day} already exists.",
+    "RATE_NOT_NEWER": "Uus määr peab kehtima hiljem kui {day}. / "
+    "The new rate must take effect after {day}.",
     "SERVER_SIGNING_DISABLED": "Serveris hoitavate võtmetega allkirjastamine on välja lülitatud; "
     "kasuta ID-kaarti, Mobiil-ID-d või Smart-ID-d. / Signing with server-held keys is off; "
     "use an ID-card, Mobile-ID or Smart-ID.",

@@ -13,7 +13,7 @@ from models.access import Viewer
 from models.clock import now, today
 from models.curriculum import Curriculum, CurriculumStandard, final_course
 from models.eligibility import eligible_students_filter
-from models.enums import ExamStatus, Role
+from models.enums import ExamStatus, ExamType, Role
 from models.exam import Exam
 from models.notification import ExamEvent, raise_exam_event
 from models.person import RoleAssignment
@@ -38,6 +38,7 @@ class ExamDraft:
     language: str = "et"
     awarding_body_id: int | None = None
     comment: str | None = None
+    exam_type: ExamType = ExamType.COMBINED
 
 
 async def _validate_fields(viewer: Viewer, values: dict[str, Any]) -> list[Problem]:
@@ -114,6 +115,7 @@ async def create_exam(viewer: Viewer, draft: ExamDraft) -> Exam:
             responsible_id=draft.responsible_id,
             created_by_id=viewer.person_id,
             comment=draft.comment,
+            exam_type=draft.exam_type,
             status=ExamStatus.DRAFT,
         )
         await audit(
@@ -129,6 +131,7 @@ async def create_exam(viewer: Viewer, draft: ExamDraft) -> Exam:
                 "curriculum": curriculum.ehis_code,
                 "standard": standard.id,
                 "graduation_date": draft.graduation_date,
+                "exam_type": draft.exam_type,
             },
         )
     return exam

@@ -225,9 +225,11 @@ async def start_signing(
         except SigningError as error:
             raise signing_failed(error, ["certificate"]) from error
         # Finished and expired sessions hold a copy of the document: keep the table small.
-        await SigningSession.filter(expires_at__lt=now() - timedelta(hours=1)).using_db(
-            connection
-        ).delete()
+        await (
+            SigningSession.filter(expires_at__lt=now() - timedelta(hours=1))
+            .using_db(connection)
+            .delete()
+        )
         session = await SigningSession.create(
             using_db=connection,
             session_key=secrets.token_urlsafe(32),

@@ -141,3 +141,51 @@ async def test_every_unique_together_is_enforced_by_the_database(empty_db):
                 missing.append(f"{meta.db_table}{sorted(columns)}")
 
     assert missing == []
+
+
+async def test_exam_types_and_rates_are_kept_valid_by_the_database(empty_db):
+    from datetime import date
+
+    from tortoise import connections
+
+    from models.compensation import CompensationRate
+    from models.enums import ExamType
+
+    exam = await create_exam()
+    connection = connections.get("default")
+    # A row written without the column (as every row before migration 0007) is combined.
+    columns = (
+        "created_at, version, updated_at, school_id, awarding_body_id, curriculum_id, "
+        "standard_id, status, graduation_date, language, final_course, responsible_id, "
+        "created_by_id, submitted_at"
+    )
+    await connection.execute_query(
+        f"INSERT INTO exam ({columns}) SELECT {columns} FROM exam WHERE id = {exam.id}"
+    )
+    assert await Exam.filter(exam_type=ExamType.COMBINED).count() == 2
+    with pytest.raises(IntegrityError):
+        await connection.execute_query("UPDATE exam SET exam_type = 'ORAL'")
+    rate = {"exam_type": ExamType.THEORY, "valid_from": date(2024, 1, 1)}
+    await CompensationRate.create(curriculum_group="0715", amount_cents=100, **rate)
+    await _refused(
+        lambda: CompensationRate.create(curriculum_group="0715", amount_cents=200, **rate),
+        CompensationRate,
+    )
+    await _refused(
+        lambda: CompensationRate.create(
+            curriculum_group="0715",
+            amount_cents=-1,
+            exam_type=ExamType.THEORY,
+            valid_from=date(2024, 2, 1),
+        ),
+        CompensationRate,
+    )
+    await _refused(
+        lambda: CompensationRate.create(
+            curriculum_group="71",
+            amount_cents=1,
+            exam_type=ExamType.THEORY,
+            valid_from=date(2024, 3, 1),
+        ),
+        CompensationRate,
+    )

@@ -131,6 +131,23 @@ async def test_curriculum_changes_and_standard_links_follow_the_file(standards, 
     assert await links == [7]
 
 
+async def test_a_curriculum_group_is_imported_and_kept_when_a_file_does_not_say(
+    standards, tmp_path
+):
+    await import_ehis(EHIS_EXAMPLE)
+    without = example(EHIS_EXAMPLE)
+    for curriculum in without["curricula"]:
+        curriculum.pop("curriculum_group", None)
+    bad = example(EHIS_EXAMPLE)
+    bad["curricula"][0]["curriculum_group"] = "71"
+
+    assert (await Curriculum.get(ehis_code="201845")).curriculum_group == "0715"
+    await import_ehis(write_json(tmp_path, "without.json", without))
+    assert (await Curriculum.get(ehis_code="201845")).curriculum_group == "0715"
+    report = await import_ehis(write_json(tmp_path, "bad.json", bad))
+    assert counts(report)["curricula"][3] == 1
+
+
 async def test_bad_rows_are_refused_with_row_and_field_and_good_rows_imported(standards, tmp_path):
     data = example(EHIS_EXAMPLE)
     good = data["students"][0]
