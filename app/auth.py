@@ -213,3 +213,13 @@ async def viewer_from_header(ring: KeyRing, settings: Settings, header: str | No
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("the Authorization header must be 'Bearer <token>'")
     return await viewer_for(verify_token(ring, settings, token.strip()))
+
+
+async def signed_in_viewer(ring: KeyRing, settings: Settings, header: str | None) -> Viewer | None:
+    """For plain HTTP endpoints (downloads, reports): the signed-in viewer, or None when there
+    is no token, a refused one, or no role."""
+    try:
+        viewer = await viewer_from_header(ring, settings, header)
+    except AuthError:
+        return None
+    return viewer if viewer.role is not None else None

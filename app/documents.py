@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from app.auth import AuthError, KeyRing, viewer_from_header
+from app.auth import KeyRing, signed_in_viewer
 from app.settings import Settings
 from models.access import Viewer, may_download_extract, may_download_protocol
 from models.protocol import Protocol, ProtocolDocument, ProtocolExtract
@@ -22,6 +22,11 @@ from resolvers.loaders import Loaders
 from schema.node import from_global_id
 
 CHUNK = 64 * 1024
+
+
+def unauthenticated() -> Response:
+    """A plain HTTP endpoint's answer to a request without a usable bearer token."""
+    return JSONResponse({"error": "UNAUTHENTICATED"}, 401, headers={"WWW-Authenticate": "Bearer"})
 
 
 def _not_found() -> Response:
@@ -58,15 +63,12 @@ async def _visible_protocol(viewer: Viewer, global_id: str) -> Protocol | None:
 
 def document_routes(settings: Settings, keys: KeyRing) -> list[BaseRoute]:
     async def viewer_of(request: Request) -> Viewer | None:
-        try:
-            return await viewer_from_header(keys, settings, request.headers.get("authorization"))
-        except AuthError:
-            return None
+        return await signed_in_viewer(keys, settings, request.headers.get("authorization"))
 
     async def protocol_document(request: Request) -> Response:
         viewer = await viewer_of(request)
-        if viewer is None or viewer.role is None:
-            return JSONResponse({"error": "UNAUTHENTICATED"}, 401)
+        if viewer is None:
+            return unauthenticated()
         protocol = await _visible_protocol(viewer, request.path_params["id"])
         if protocol is None or not may_download_protocol(
             viewer, protocol.kind.value, protocol.group_id
@@ -80,8 +82,8 @@ def document_routes(settings: Settings, keys: KeyRing) -> list[BaseRoute]:
 
     async def extract(request: Request) -> Response:
         viewer = await viewer_of(request)
-        if viewer is None or viewer.role is None:
-            return JSONResponse({"error": "UNAUTHENTICATED"}, 401)
+        if viewer is None:
+            return unauthenticated()
         protocol = await _visible_protocol(viewer, request.path_params["id"])
         if protocol is None or not may_download_extract(viewer):
             return _not_found()

@@ -24,7 +24,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from app.auth import AuthError, KeyRing, viewer_from_header
+from app.auth import KeyRing, signed_in_viewer
+from app.documents import unauthenticated
 from app.settings import Settings
 from models.access import ReportScope, report_scope
 from models.compensation_report import CompensationReport, compensation_report, line_participants
@@ -359,18 +360,9 @@ async def compensation_csv(scope: ReportScope, request: Request) -> Response:
 def report_routes(settings: Settings, keys: KeyRing) -> list[BaseRoute]:
     def endpoint(build: Callable[[ReportScope, Request], Any]) -> Callable[[Request], Any]:
         async def handle(request: Request) -> Response:
-            try:
-                viewer = await viewer_from_header(
-                    keys, settings, request.headers.get("authorization")
-                )
-            except AuthError:
-                viewer = None
-            if viewer is None or viewer.role is None:
-                return JSONResponse(
-                    {"error": "UNAUTHENTICATED"},
-                    401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
+            viewer = await signed_in_viewer(keys, settings, request.headers.get("authorization"))
+            if viewer is None:
+                return unauthenticated()
             scope = report_scope(viewer)
             if scope is None:
                 return JSONResponse(
