@@ -87,7 +87,11 @@ async def _designated(
     )
     if signer is None:
         raise fail("NOT_A_SIGNER", ["protocol"])
-    if await Signature.exists(protocol_id=protocol.id, signer_id=viewer.person_id):
+    if (
+        await Signature.filter(protocol_id=protocol.id, signer_id=viewer.person_id)
+        .using_db(connection)
+        .exists()
+    ):
         raise fail("ALREADY_SIGNED", ["protocol"])
     return exam, protocol, signer
 
