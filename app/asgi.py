@@ -72,6 +72,17 @@ class GraphQLApp(GraphQL[Context, None]):
         return HTMLResponse(graphiql_html())
 
 
+# Room for the multipart envelope and the GraphQL document around an uploaded PDF.
+UPLOAD_OVERHEAD = 1024 * 1024
+
+
+def _declared_length(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length", "0"))
+    except ValueError:
+        return 0
+
+
 class AuthenticatedGraphQL:
     """Verifies the bearer token before GraphQL runs: a refused token is a 401 with a GraphQL
     error body, never a silent downgrade to the public view."""
@@ -81,6 +92,22 @@ class AuthenticatedGraphQL:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
+        if _declared_length(request) > self.graphql.settings.verify_max_bytes + UPLOAD_OVERHEAD:
+            # Refused before the body is read: an upload is spooled whole before any resolver
+            # sees it, so documentVerify's own limit would come too late.
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Päring on liiga suur. / The request is too large.",
+                            "extensions": {"code": "REQUEST_TOO_LARGE"},
+                        }
+                    ]
+                },
+                status_code=413,
+            )
+            await response(scope, receive, send)
+            return
         try:
             viewer = await viewer_from_header(
                 self.graphql.keys, self.graphql.settings, request.headers.get("authorization")

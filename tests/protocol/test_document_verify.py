@@ -127,3 +127,19 @@ async def test_a_file_over_the_limit(api, signed_protocol):
 
     assert result["verification"]["problem"] == "TOO_LARGE"
     assert result["userErrors"][0]["code"] == "DOCUMENT_UNREADABLE"
+
+
+async def test_a_request_far_over_the_limit_is_refused_before_it_is_read(api):
+    limit = api.app.state.settings.verify_max_bytes
+
+    response = await api.http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": VERIFY, "variables": {"file": None}}),
+            "map": json.dumps({"0": ["variables.file"]}),
+        },
+        files={"0": ("big.pdf", b"%PDF-" + b"x" * (limit + 2 * 1024 * 1024), "application/pdf")},
+    )
+
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
