@@ -15,7 +15,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod
 from models.exam import Exam
 from models.person import Person
-from models.protocol import Protocol, ProtocolDocument, ProtocolSigner, Signature
+from models.protocol import Protocol, ProtocolDocument, Signature
+from models.workflow.protocol import store_rendered
 from models.workflow.protocol_documents import assessment_data, commission_data
 from models.workflow.protocol_effects import seal_extract
 from models.workflow.signing import SigningSetup, certificate_identity
@@ -37,22 +38,21 @@ async def sign_demo_protocols(
         else:
             rendered = render_commission_protocol(await commission_data(protocol, connection))
         signers = to_sign[protocol.id]
+        await store_rendered(
+            connection,
+            protocol,
+            rendered,
+            [
+                (person_id, field.role_label)
+                for (person_id, _), field in zip(signers, rendered.fields, strict=True)
+            ],
+        )
         pdf = rendered.pdf
         signed: list[tuple[int, str, str, bytes]] = []
         for position, ((person_id, role), field) in enumerate(
             zip(signers, rendered.fields, strict=True), start=1
         ):
             person = await Person.get(id=person_id, using_db=connection)
-            await ProtocolSigner.create(
-                using_db=connection,
-                protocol_id=protocol.id,
-                person_id=person_id,
-                position=position,
-                role_label=field.role_label,
-                field_name=field.name,
-                field_page=field.page,
-                field_box=list(field.box),
-            )
             credentials = signing.person_keys(person)
             pdf = await sign_with_key(
                 pdf,
@@ -80,8 +80,10 @@ async def sign_demo_protocols(
                 certificate_subject=subject,
                 certificate_serial=serial,
             )
-        await ProtocolDocument.create(
-            using_db=connection, protocol_id=protocol.id, content=pdf, signed=True
+        await (
+            ProtocolDocument.filter(protocol_id=protocol.id)
+            .using_db(connection)
+            .update(content=pdf, signed=True)
         )
         protocol.document_sha256 = hashlib.sha256(pdf).hexdigest()
         protocol.status = ProtocolStatus.SIGNED

@@ -67,12 +67,13 @@ async def _replaceable(
     return existing, number
 
 
-async def _store(
+async def store_rendered(
     connection: BaseDBAsyncClient,
     protocol: Protocol,
     rendered: RenderedDocument,
     signers: Sequence[tuple[int, str]],
 ) -> None:
+    """Keep a freshly rendered protocol and its designated signers, one per field."""
     if len(rendered.fields) != len(signers):
         raise RuntimeError("the document has a signature field per designated signer")
     await ProtocolDocument.create(using_db=connection, protocol=protocol, content=rendered.pdf)
@@ -125,7 +126,7 @@ async def create_assessment_protocol(viewer: Viewer, group_id: int) -> Protocol:
         )
         rendered = render_assessment_protocol(await assessment_data(protocol, connection))
         signers = [(person.id, COMMITTEE_ROLE_LABELS[role]) for person, role in committee]
-        await _store(connection, protocol, rendered, signers)
+        await store_rendered(connection, protocol, rendered, signers)
         await audit(
             connection,
             viewer,
@@ -235,7 +236,7 @@ async def create_commission_protocol(
             chair_id=chair_id,
         )
         rendered = render_commission_protocol(await commission_data(protocol, connection))
-        await _store(connection, protocol, rendered, [(chair_id, COMMISSION_CHAIR_LABEL)])
+        await store_rendered(connection, protocol, rendered, [(chair_id, COMMISSION_CHAIR_LABEL)])
         await audit(
             connection,
             viewer,
