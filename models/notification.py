@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.constraints import CheckConstraint
-from tortoise.transactions import in_transaction
 
 from mail.templates import ExamFacts, exam_url, render_exam_event
 from models.base import TimestampedModel
 from models.clock import now as utc_now
 from models.enums import Role, sql_in
+from models.events import transaction
 from models.exam import Exam
 from models.person import Person
 
@@ -255,7 +255,7 @@ async def mark_read(
     IDs, or with all at most `limit` of the newly read ones; newest first."""
     moment = now or utc_now()
     missing: list[int] = []
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         own = Notification.filter(recipient_id=recipient_id).using_db(connection)
         if ids is None:
             unread = own.filter(read_at__isnull=True)

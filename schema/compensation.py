@@ -19,6 +19,7 @@ from models.compensation_report import (
     CompensationLine as Line,
 )
 from schema.curriculum import Curriculum
+from schema.describe import described_enum
 from schema.enums import ExamType, FundingCode, ParticipantResult
 from schema.errors import UserError
 from schema.loading import loaded
@@ -30,8 +31,29 @@ if TYPE_CHECKING:
     from schema.exam import Exam
     from schema.participant import Participant
 
-strawberry.enum(MissingRate, description="Why a line has no rate.")
-strawberry.enum(FundingCategory, description="Who pays for a participant's exam.")
+described_enum(
+    MissingRate,
+    description="Why a line has no rate.",
+    values={
+        MissingRate.NO_CURRICULUM_GROUP: "EHIS files the curriculum under no curriculum "
+        "group, so no rate applies. Correct it in EHIS and import again.",
+        MissingRate.NO_RATE_IN_FORCE: "The rate table has no rate for this curriculum group "
+        "and exam type on the exam's date. The registry adds one.",
+    },
+)
+described_enum(
+    FundingCategory,
+    description="Who pays for a participant's exam.",
+    values={
+        FundingCategory.COMPENSATED: "State funded (R, Z): the state compensates the awarding "
+        "body.",
+        FundingCategory.INVOICED_TO_SCHOOL: "Not state funded (M, T): the awarding body "
+        "invoices the school.",
+        FundingCategory.NOT_COMPENSATED: "No funding code (work-world applicants, people added "
+        "by hand): not compensated.",
+        FundingCategory.ABSENT: "Absent or without a result: nothing to pay for.",
+    },
+)
 
 RATE_COLUMNS = (
     "id",

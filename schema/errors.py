@@ -6,9 +6,12 @@ from enum import StrEnum
 
 import strawberry
 
+from schema.describe import described_enum
 
-@strawberry.enum(description="Stable codes of user errors; clients branch on these.")
+
 class ErrorCode(StrEnum):
+    """Stable codes of user errors. A new code goes here and into ERROR_CODE_DESCRIPTIONS."""
+
     INVALID_PERSONAL_CODE = "INVALID_PERSONAL_CODE"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
     GROUP_FULL = "GROUP_FULL"
@@ -43,6 +46,81 @@ class ErrorCode(StrEnum):
     SIGNING_FAILED = "SIGNING_FAILED"
     RATE_EXISTS = "RATE_EXISTS"
     RATE_NOT_NEWER = "RATE_NOT_NEWER"
+
+
+# What each code means and what a client should do about it.
+ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
+    ErrorCode.INVALID_PERSONAL_CODE: "The personal identification code is malformed or its "
+    "check digit is wrong. Ask the user to correct it.",
+    ErrorCode.NOT_ELIGIBLE: "The student may not be added to this exam; the message names "
+    "the reason. Show it; pick another student.",
+    ErrorCode.GROUP_FULL: "The group has fewer free places than needed. Raise the group's "
+    "limit or choose another group.",
+    ErrorCode.INVALID_STATE: "The exam (or protocol) is in a state where this cannot be "
+    "done. Reload it and offer only the actions its state allows.",
+    ErrorCode.STALE_VERSION: "Someone changed the object since it was read. Reload it, show "
+    "the user the current values, and send the new `version`.",
+    ErrorCode.NOT_FOUND: "No such object, or not one the active role may see. Do not retry; "
+    "check the ID and the active role.",
+    ErrorCode.FORBIDDEN: "The active role may not do this. Hide the action for this role, or "
+    "switch roles with roleSelect.",
+    ErrorCode.COMMENT_REQUIRED: "A participant has special needs (HEV), so the exam needs a "
+    "comment for the awarding body. Ask for one and submit again.",
+    ErrorCode.SCHEDULE_CONFLICT: "The date is a Sunday or a public holiday, or a participant "
+    "has another exam that day. Choose another date.",
+    ErrorCode.DUPLICATE_EXAM: "An exam of the same curriculum is already at this date, time "
+    "and place. Change the time or the place.",
+    ErrorCode.SIGNATURE_INVALID: "The device's signature does not match the hash and the "
+    "certificate. Start the signing again.",
+    ErrorCode.INVALID_INPUT: "An input value is malformed, too long or out of range; `field` "
+    "names it. Correct the value.",
+    ErrorCode.NO_PARTICIPANTS: "The exam has no participants. Add participants first.",
+    ErrorCode.NOT_IN_GROUP: "Some participants are in no group. Distribute them into groups first.",
+    ErrorCode.REASON_REQUIRED: "A reason must be given (returning, cancelling). Ask the user "
+    "for one.",
+    ErrorCode.NOT_LINKED: "The curriculum is not linked to the standard in EHIS, or the "
+    "standard has no awarding body. Choose another curriculum or standard.",
+    ErrorCode.GROUP_HAS_NO_FREE_PLACES: "No group has a free place for a retaker or applicant. "
+    "Raise a group's limit or add a group.",
+    ErrorCode.COMMITTEE_INCOMPLETE: "An assessment committee needs a chair and enough other "
+    "members. Complete the committee.",
+    ErrorCode.PERSON_MISMATCH: "The population register has another name under this personal "
+    "code. Check the code and the name.",
+    ErrorCode.PERSON_UNKNOWN: "The population register does not know this personal code. "
+    "Check the code.",
+    ErrorCode.RESULTS_MISSING: "Some participants have no result yet. Record every result "
+    "before drawing up the protocol.",
+    ErrorCode.PROTOCOL_SIGNED: "Someone has signed the protocol, so its results are final. "
+    "Nothing can be changed; an appeal is the way to correct it.",
+    ErrorCode.NOT_A_SIGNER: "The person is not one of the protocol's designated signers. Do "
+    "not offer signing to them.",
+    ErrorCode.ALREADY_SIGNED: "The person has already signed this protocol. Reload it.",
+    ErrorCode.CERTIFICATE_REJECTED: "The certificate cannot sign (untrusted issuer, expired, "
+    "no non-repudiation usage); the message says why. Use another certificate or device.",
+    ErrorCode.CERTIFICATE_NOT_SIGNERS: "The certificate belongs to someone else. The signer "
+    "must use their own card or phone.",
+    ErrorCode.SESSION_EXPIRED: "The signing session has expired or is finished. Start the "
+    "signing again.",
+    ErrorCode.DOCUMENT_CHANGED: "Someone else signed the document meanwhile. Start the "
+    "signing again to sign the new revision.",
+    ErrorCode.TIMESTAMP_UNAVAILABLE: "The timestamp authority did not answer; nothing was "
+    "signed. Retry later.",
+    ErrorCode.SERVER_SIGNING_DISABLED: "Signing with server-held keys is off (production). "
+    "Sign with an ID-card, Mobile-ID or Smart-ID.",
+    ErrorCode.DOCUMENT_UNREADABLE: "The file is not a readable PDF (not a PDF, damaged, "
+    "encrypted or too large); `problem` says which. Send another file.",
+    ErrorCode.SIGNING_FAILED: "The signature could not be made for a reason on the server's "
+    "side; nothing was stored. Retry; report it if it persists.",
+    ErrorCode.RATE_EXISTS: "A rate for this curriculum group and exam type from that day "
+    "already exists. Supersede it instead.",
+    ErrorCode.RATE_NOT_NEWER: "A superseding rate must take effect after the current one. "
+    "Choose a later date.",
+}
+described_enum(
+    ErrorCode,
+    description="Stable codes of user errors; clients branch on these.",
+    values=ERROR_CODE_DESCRIPTIONS,
+)
 
 
 @strawberry.type(description="A problem with the input of a mutation, shown to the user.")

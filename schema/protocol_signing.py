@@ -7,22 +7,42 @@ from enum import StrEnum
 
 import strawberry
 
+from schema.describe import described_enum
 from schema.enums import ProtocolKind
 from schema.errors import UserError
 from schema.protocol import DocumentVerification, Protocol
 
 
-@strawberry.enum(description="How an RSA key signs; ECDSA keys need no choice.")
 class RsaSignatureScheme(StrEnum):
     PKCS1_V15 = "pkcs1v15"
     PSS = "pss"
 
 
-@strawberry.enum(description="The signer's own device.")
+described_enum(
+    RsaSignatureScheme,
+    description="How an RSA key signs; ECDSA keys need no choice.",
+    values={
+        RsaSignatureScheme.PKCS1_V15: "RSASSA-PKCS1-v1_5.",
+        RsaSignatureScheme.PSS: "RSASSA-PSS with SHA-256 or SHA-384 and MGF1 (Smart-ID).",
+    },
+)
+
+
 class SigningDevice(StrEnum):
     ID_CARD = "ID_CARD"
     MOBILE_ID = "MOBILE_ID"
     SMART_ID = "SMART_ID"
+
+
+described_enum(
+    SigningDevice,
+    description="The signer's own device.",
+    values={
+        SigningDevice.ID_CARD: "An Estonian ID-card in the browser through Web eID.",
+        SigningDevice.MOBILE_ID: "Mobile-ID on the signer's phone.",
+        SigningDevice.SMART_ID: "Smart-ID on the signer's phone.",
+    },
+)
 
 
 @strawberry.input(description="The commission's decision on one participant.")

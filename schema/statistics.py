@@ -9,12 +9,24 @@ import strawberry
 
 from models.enums import ParticipantResult
 from models.statistics import Dimension, ExamFigures
+from schema.describe import described_enum
 from schema.enums import ExamStatus
 from schema.loading import loaded
 from schema.organisation import AwardingBody, School
 from schema.standard import Standard
 
-strawberry.enum(Dimension, name="StatisticsDimension", description="What to group figures by.")
+described_enum(
+    Dimension,
+    name="StatisticsDimension",
+    description="What to group figures by.",
+    values={
+        Dimension.STATUS: "The exam's status.",
+        Dimension.STANDARD: "The standard (version) assessed.",
+        Dimension.SCHOOL: "The school that created the exam.",
+        Dimension.AWARDING_BODY: "The awarding body that organised it.",
+        Dimension.YEAR: "The year of the exam's date (its first group's date).",
+    },
+)
 
 # Enough rows for a year's figures by school or by standard; the cost limit counts on it.
 STATISTICS_COST_BOUND = 100

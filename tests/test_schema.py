@@ -25,7 +25,7 @@ def test_the_committed_schema_matches_the_code():
     )
 
 
-def test_every_type_field_and_argument_has_a_description():
+def test_every_type_field_argument_and_enum_value_has_a_description():
     schema = build_schema(Settings())._schema
     missing = []
     for name, graphql_type in schema.type_map.items():
@@ -42,8 +42,10 @@ def test_every_type_field_and_argument_has_a_description():
             for field_name, field in graphql_type.fields.items():
                 if not field.description:
                     missing.append(f"{name}.{field_name}")
-        if isinstance(graphql_type, GraphQLEnumType):
-            continue
+        if isinstance(graphql_type, GraphQLEnumType) and not name.startswith("__"):
+            for value_name, value in graphql_type.values.items():
+                if not value.description:
+                    missing.append(f"{name}.{value_name}")
     for root in (schema.query_type, schema.mutation_type):
         for field_name, field in root.fields.items():
             for argument_name, argument in field.args.items():
@@ -131,3 +133,18 @@ def test_every_domain_problem_has_a_stable_error_code():
     from schema.errors import ErrorCode
 
     assert set(MESSAGES) - set(ErrorCode.__members__) == set()
+
+
+def test_an_enum_cannot_be_registered_with_an_undescribed_value():
+    from enum import StrEnum
+
+    import pytest
+
+    from schema.describe import described_enum
+
+    class Colour(StrEnum):
+        RED = "RED"
+        BLUE = "BLUE"
+
+    with pytest.raises(ValueError, match="missing \\['BLUE'\\]"):
+        described_enum(Colour, description="Colours.", values={Colour.RED: "Red."})

@@ -6,11 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from models.access import Viewer
 from models.clock import today
 from models.enums import CommitteeRole, ParticipantResult, Role
+from models.events import transaction
 from models.exam import ScoringScheme
 from models.group import CommitteeMember, ExamGroup
 from models.organisation import Organisation
@@ -53,7 +52,7 @@ async def set_committee(
     existing = await ExamGroup.get_or_none(id=group_id)
     if existing is None:
         raise fail("NOT_FOUND", ["group"])
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, existing.exam_id, connection)
         check("group.committee_set", viewer, exam)
         group = await group_for_update(exam, group_id, connection)
@@ -168,7 +167,7 @@ async def record_result(
     participant = await Participant.get_or_none(id=participant_id)
     if participant is None:
         raise fail("NOT_FOUND", ["participant"])
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, participant.exam_id, connection)
         check("participant.result", viewer, exam)
         group = (

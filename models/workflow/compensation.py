@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from models.access import Viewer, may_manage_compensation_rates
 from models.compensation import CompensationRate
 from models.enums import ExamType
+from models.events import transaction
 from models.workflow.common import audit
 from models.workflow.errors import DomainError, Problem, fail, problem
 
@@ -59,7 +59,7 @@ async def add_rate(viewer: Viewer, values: RateInput) -> CompensationRate:
         raise fail("FORBIDDEN")
     _check(values)
     try:
-        async with in_transaction() as connection:
+        async with transaction() as connection:
             rate = await CompensationRate.create(
                 using_db=connection,
                 curriculum_group=values.curriculum_group,

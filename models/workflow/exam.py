@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from models.access import Viewer
 from models.clock import now, today
 from models.curriculum import Curriculum, CurriculumStandard, final_course
 from models.eligibility import eligible_students_filter
 from models.enums import ExamStatus, ExamType, Role
+from models.events import transaction
 from models.exam import Exam
 from models.notification import ExamEvent, raise_exam_event
 from models.person import RoleAssignment
@@ -102,7 +102,7 @@ async def create_exam(viewer: Viewer, draft: ExamDraft) -> Exam:
     if problems:
         raise DomainError(problems)
     await _check_students(curriculum, standard, draft.final_course)
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await Exam.create(
             using_db=connection,
             school_id=viewer.organisation_id,
@@ -161,7 +161,7 @@ async def update_exam(viewer: Viewer, exam_id: int, version: int, changes: dict[
     problems = await _validate_fields(viewer, changes)
     if problems:
         raise DomainError(problems)
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.update", viewer, exam)
         before, after = changed(exam, changes)
@@ -180,7 +180,7 @@ async def update_exam(viewer: Viewer, exam_id: int, version: int, changes: dict[
 
 
 async def delete_exam(viewer: Viewer, exam_id: int, version: int) -> None:
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.delete", viewer, exam)
         await bump(Exam, exam.id, version, connection)
@@ -202,7 +202,7 @@ async def _transition(
     viewer: Viewer, exam_id: int, version: int, action: str, **changes: Any
 ) -> tuple[Exam, list[Problem]]:
     warnings: list[Problem] = []
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         rule = check(action, viewer, exam)
         if action == "exam.submit":

@@ -7,10 +7,10 @@ from datetime import date, time
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from models.access import Viewer
 from models.enums import Role
+from models.events import transaction
 from models.group import MAX_GROUP_LIMIT, ExamGroup
 from models.participant import Participant
 from models.workflow.common import (
@@ -63,7 +63,7 @@ async def create_group(
     values = asdict(fields)
     _validate(values)
     try:
-        async with in_transaction() as connection:
+        async with transaction() as connection:
             exam = await exam_for_update(viewer, exam_id, connection)
             check("group.create", viewer, exam)
             expect_version(exam.version, version)
@@ -91,7 +91,7 @@ async def update_group(
     if existing is None:
         raise fail("NOT_FOUND", ["group"])
     try:
-        async with in_transaction() as connection:
+        async with transaction() as connection:
             exam = await exam_for_update(viewer, existing.exam_id, connection)
             # The school edits its groups; after acceptance the body sets place and time.
             if viewer.role is Role.AWARDING_BODY:
@@ -133,7 +133,7 @@ async def delete_group(viewer: Viewer, group_id: int, version: int) -> int:
     existing = await ExamGroup.get_or_none(id=group_id)
     if existing is None:
         raise fail("NOT_FOUND", ["group"])
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, existing.exam_id, connection)
         check("group.delete", viewer, exam)
         group = await group_for_update(exam, group_id, connection)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tortoise.transactions import in_transaction
-
 from models.access import Viewer
 from models.clock import today
 from models.curriculum import Curriculum, final_course
 from models.eligibility import eligible_students_filter
 from models.enums import ParticipantKind
+from models.events import transaction
 from models.participant import Participant
 from models.student import Student
 from models.workflow.common import audit, exam_for_update, expect_version, group_for_update
@@ -29,7 +28,7 @@ async def add_participants(
     """Eligible students join the exam (and a group, within its limit), all or none."""
     if not student_ids:
         raise fail("INVALID_INPUT", ["students"], detail="Vali õppurid. / Choose students.")
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.participants_add", viewer, exam)
         expect_version(exam.version, version)
@@ -114,7 +113,7 @@ async def remove_participant(
     participant = await Participant.get_or_none(id=participant_id)
     if participant is None:
         raise fail("NOT_FOUND", ["participant"])
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, participant.exam_id, connection)
         check("exam.participant_remove", viewer, exam)
         expect_version(participant.version, version)

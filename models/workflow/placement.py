@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from integrations.population_register import (
     InvalidPersonalCode,
@@ -18,6 +17,7 @@ from models.access import Viewer
 from models.clock import today
 from models.eligibility import retake_candidates_filter
 from models.enums import ParticipantKind, ParticipantResult, Role
+from models.events import transaction
 from models.group import ExamGroup
 from models.participant import Participant
 from models.person import Person
@@ -40,7 +40,7 @@ async def distribute(viewer: Viewer, exam_id: int, *, version: int | None = None
     """Every participant in no group goes into a group of their language with a free place,
     groups in name order, participants by name; all of them or none. Returns how many were
     placed."""
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.distribute", viewer, exam)
         expect_version(exam.version, version)
@@ -106,7 +106,7 @@ async def move_participant(
     participant = await Participant.get_or_none(id=participant_id)
     if participant is None:
         raise fail("NOT_FOUND", ["participant"])
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, participant.exam_id, connection)
         check(
             "participant.place" if viewer.role is Role.AWARDING_BODY else "participant.move",
@@ -164,7 +164,7 @@ async def add_work_world_applicant(
         raise fail("PERSON_MISMATCH", ["lastName"], registered=registered)
     first_name = verification.registered_first_name or first_name
     last_name = verification.registered_last_name or last_name
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.work_world_add", viewer, exam)
         group = await group_for_update(exam, group_id, connection)
@@ -216,7 +216,7 @@ async def add_retakers(
     within a year come back into free places, all or none."""
     if not earlier_participant_ids:
         raise fail("INVALID_INPUT", ["participants"], detail="Vali osalejad. / Choose some.")
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("exam.retakers_add", viewer, exam)
         group = await group_for_update(exam, group_id, connection)

@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from models.access import Viewer
 from models.clock import today
 from models.counters import next_protocol_number
 from models.enums import ParticipantResult, ProtocolKind, Role
+from models.events import transaction
 from models.exam import Exam
 from models.group import ExamGroup
 from models.organisation import Organisation
@@ -100,7 +100,7 @@ async def create_assessment_protocol(viewer: Viewer, group_id: int) -> Protocol:
     existing_group = await ExamGroup.get_or_none(id=group_id)
     if existing_group is None or existing_group.exam_id is None:
         raise fail("NOT_FOUND", ["group"])
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, existing_group.exam_id, connection)
         check("protocol.create_assessment", viewer, exam)
         group = await group_for_update(exam, group_id, connection)
@@ -194,7 +194,7 @@ async def create_commission_protocol(
 ) -> Protocol:
     """The awarding body draws up the commission protocol of an assessed exam: the decision
     on every participant, numbered KP-<registry code>-<year>-<n>, signed by the chair."""
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam = await exam_for_update(viewer, exam_id, connection)
         check("protocol.create_commission", viewer, exam)
         if (

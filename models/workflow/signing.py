@@ -17,11 +17,11 @@ from datetime import datetime, timedelta
 
 from cryptography import x509
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from models.access import Viewer
 from models.clock import now
 from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod
+from models.events import transaction
 from models.exam import Exam
 from models.person import Person
 from models.protocol import Protocol, ProtocolDocument, ProtocolSigner, Signature, SigningSession
@@ -169,7 +169,7 @@ async def sign_with_server_key(viewer: Viewer, protocol_id: int, setup: SigningS
     """Sign with the key the server holds for the viewer (development and tests)."""
     if setup.person_keys is None:
         raise fail("SERVER_SIGNING_DISABLED")
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, protocol_id, connection)
         person = await Person.get(id=signer.person_id, using_db=connection)
         document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
@@ -207,7 +207,7 @@ async def start_signing(
     signature_scheme: str | None = None,
 ) -> StartedSigning:
     """Step one: check the signer's certificate and prepare the hash their device signs."""
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         _, protocol, signer = await _designated(viewer, protocol_id, connection)
         person = await Person.get(id=signer.person_id, using_db=connection)
         try:
@@ -262,7 +262,7 @@ async def complete_signing(
     session = await SigningSession.get_or_none(session_key=session_key)
     if session is None or session.signer_id != viewer.person_id:
         raise fail("NOT_FOUND", ["sessionId"])
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
         session = await SigningSession.get(id=session.id, using_db=connection)
         if session.completed_at is not None or session.expires_at <= now():
