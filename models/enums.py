@@ -89,6 +89,18 @@ class SignatureMethod(StrEnum):
     SMART_ID = "SMART_ID"
 
 
+class SigningSessionStatus(StrEnum):
+    """Where a signing session with the signer's own device is (ID-card, Mobile-ID, Smart-ID).
+
+    Published as `data["status"]` of `models.events.Topic.SIGNING_SESSION` events."""
+
+    WAITING = "WAITING"  # started; waiting for the person's device
+    SIGNED = "SIGNED"  # the signature is embedded in the protocol
+    FAILED = "FAILED"  # ended with an error code (refused, timeout, wrong certificate, ...)
+    CANCELLED = "CANCELLED"  # cancelled by the signer or the front-end
+    EXPIRED = "EXPIRED"  # nobody completed it in time
+
+
 class CertificateKind(StrEnum):
     CERTIFICATE = "CERTIFICATE"
     PARTIAL_CERTIFICATE = "PARTIAL_CERTIFICATE"
