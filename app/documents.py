@@ -16,9 +16,8 @@ from starlette.routing import BaseRoute, Route
 
 from app.auth import KeyRing, signed_in_viewer
 from app.settings import Settings
-from models.access import Viewer, may_download_extract, may_download_protocol
+from models.access import Viewer, may_download_extract, may_download_protocol, visible_protocols
 from models.protocol import Protocol, ProtocolDocument, ProtocolExtract
-from resolvers.loaders import Loaders
 from schema.node import from_global_id
 
 CHUNK = 64 * 1024
@@ -55,7 +54,7 @@ async def _visible_protocol(viewer: Viewer, global_id: str) -> Protocol | None:
     decoded = from_global_id(global_id)
     if decoded is None or decoded[0] != "Protocol":
         return None
-    scope = Loaders(viewer).visible_protocols()
+    scope = visible_protocols(viewer)
     if scope is None:
         return None
     return await Protocol.filter(scope, id=decoded[1]).first()

@@ -21,12 +21,14 @@ from app.cost import QueryCostLimiter
 from app.execution import FastExecutionContext
 from app.observe import OperationObserver
 from app.settings import Settings
+from models.access import PUBLIC
 from resolvers.certificate import CertificateQuery
 from resolvers.compensation import CompensationMutation, CompensationQuery
 from resolvers.curriculum import CurriculumQuery
 from resolvers.exam import ExamQuery
 from resolvers.exam_mutations import ExamMutation
 from resolvers.group_mutations import GroupMutation
+from resolvers.loaders import Loaders
 from resolvers.node import NodeQuery
 from resolvers.notification import NotificationMutation, NotificationQuery
 from resolvers.organisation import OrganisationQuery
@@ -130,7 +132,7 @@ def make_schema(
         execution_context_class=execution_context_class,
     )
     install_guards(schema)
-    install_loaders(schema)
+    install_loaders(schema, probe=Loaders(PUBLIC))
     return schema
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from tortoise.expressions import Q, Subquery
 
 from models.enums import Role
+from models.exam import Exam
 from models.group import CommitteeMember
 
 
@@ -71,6 +72,37 @@ def assessed_groups(viewer: Viewer):  # type: ignore[no-untyped-def]
     return CommitteeMember.filter(person_id=viewer.person_id)
 
 
+def visible_groups(viewer: Viewer) -> Q | None:
+    """Groups of the exams the viewer sees (an assessor: their committees'), or None."""
+    scope = exam_scope(viewer)
+    if scope is None:
+        return None
+    return Q(exam_id__in=_visible_exam_ids(scope)) & group_scope(viewer)
+
+
+def visible_participants(viewer: Viewer) -> Q | None:
+    """Participants of the exams the viewer sees (an assessor: their groups'), or None."""
+    scope = exam_scope(viewer)
+    if scope is None:
+        return None
+    return Q(exam_id__in=_visible_exam_ids(scope)) & participant_scope(viewer)
+
+
+def visible_protocols(viewer: Viewer) -> Q | None:
+    """Protocols of the exams the viewer sees (an assessor: their groups'), or None."""
+    scope = exam_scope(viewer)
+    if scope is None:
+        return None
+    protocols = Q(exam_id__in=_visible_exam_ids(scope))
+    if viewer.role is Role.ASSESSOR:
+        protocols &= Q(group_id__in=Subquery(assessed_groups(viewer).values("group_id")))
+    return protocols
+
+
+def _visible_exam_ids(scope: Q) -> Subquery:
+    return Subquery(Exam.filter(scope).values("id"))
+
+
 def sees_personal_data_of_participants(viewer: Viewer) -> bool:
     """Personal codes, funding codes, special needs and results of an exam's participants.
 
@@ -100,6 +132,17 @@ def may_download_extract(viewer: Viewer) -> bool:
     """A school's extract of a signed commission protocol: that school (its exams are its
     scope) and the registry."""
     return viewer.role in (Role.SCHOOL, Role.REGISTRY_ADMIN)
+
+
+def may_list_eligible_students(viewer: Viewer) -> bool:
+    """Who could join an exam: only those who build its participant list."""
+    return viewer.role in (Role.SCHOOL, Role.REGISTRY_ADMIN)
+
+
+def may_list_retaker_candidates(viewer: Viewer) -> bool:
+    """Earlier participations that may come back as retakers: the awarding body places
+    retakers (and the registry)."""
+    return viewer.role in (Role.AWARDING_BODY, Role.REGISTRY_ADMIN)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from models.certificate import Certificate as CertificateRow
 from resolvers.pagination import keyset_page
 from schema.certificate import Certificate, CertificateFilter
 from schema.connection import Connection
+from schema.info import Info
 from schema.node import to_global_id
 
 # Never the holder's personal code: the register is public.
@@ -78,7 +79,7 @@ class CertificateQuery:
         description="The signed-in person's own certificates, newest first (empty when public)."
     )
     async def my_certificates(
-        self, info: strawberry.Info, first: int = 20, after: str | None = None
+        self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[Certificate]:
         person_id = info.context.viewer.person_id
         return await keyset_page(

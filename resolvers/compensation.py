@@ -3,34 +3,31 @@ registry admin) and the report for a period."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.dataloader import DataLoader
 
 from models.compensation import CompensationRate as RateRow
 from models.compensation_report import compensation_report
-from models.compensation_report import line_participants as fetch_lines
 from models.enums import ExamType
 from models.workflow import compensation as workflow
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt
-from resolvers.statistics import scope_or_forbidden
+from resolvers.report_scope import scope_or_forbidden
 from schema.compensation import (
     LINES_COST_BOUND,
     RATE_COLUMNS,
     CompensationBodyTotal,
     CompensationLine,
-    CompensationParticipant,
     CompensationRate,
     CompensationRateInput,
     CompensationRatePayload,
     CompensationRateSupersedeInput,
     CompensationReport,
 )
+from schema.info import Info
 
 
 def check_period(date_from: date, date_to: date) -> None:
@@ -38,28 +35,6 @@ def check_period(date_from: date, date_to: date) -> None:
         raise GraphQLError(
             "`dateFrom` must not be after `dateTo`", extensions={"code": "BAD_USER_INPUT"}
         )
-
-
-def _participants_loader(info: strawberry.Info) -> DataLoader[tuple[int, date], list]:
-    """The participants of report lines, one query for every line of the answer."""
-    loader = info.context.extra.get("compensation_participants")
-    if loader is None:
-
-        async def load(keys: list[tuple[int, date]]) -> list[list[CompensationParticipant]]:
-            rows = await fetch_lines(sorted({exam_id for exam_id, _ in keys}))
-            by_line: dict[tuple[int, date], list[CompensationParticipant]] = defaultdict(list)
-            for row in rows:
-                by_line[(row.exam_id, row.exam_date)].append(CompensationParticipant.of(row))
-            return [by_line.get(key, []) for key in keys]
-
-        loader = info.context.extra["compensation_participants"] = DataLoader(load_fn=load)
-    return loader
-
-
-async def line_participants(
-    info: strawberry.Info, exam_id: int, exam_date: date
-) -> list[CompensationParticipant]:
-    return await _participants_loader(info).load((exam_id, exam_date))
 
 
 async def _rates(
@@ -94,7 +69,7 @@ class CompensationQuery:
     )
     async def compensation_rates(
         self,
-        info: strawberry.Info,
+        info: Info,
         curriculum_group: Annotated[
             str | None, strawberry.argument(description="Only this curriculum group.")
         ] = None,
@@ -112,7 +87,7 @@ class CompensationQuery:
     )
     async def compensation(
         self,
-        info: strawberry.Info,
+        info: Info,
         date_from: Annotated[date, strawberry.argument(description="First day of the period.")],
         date_to: Annotated[date, strawberry.argument(description="Last day of the period.")],
         awarding_body: Annotated[
@@ -152,7 +127,7 @@ class CompensationMutation:
     )
     async def compensation_rate_add(
         self,
-        info: strawberry.Info,
+        info: Info,
         input: Annotated[CompensationRateInput, strawberry.argument(description="The rate.")],
     ) -> CompensationRatePayload:
         rate, errors = await attempt(
@@ -175,7 +150,7 @@ class CompensationMutation:
     )
     async def compensation_rate_supersede(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The rate to replace.")],
         input: Annotated[
             CompensationRateSupersedeInput, strawberry.argument(description="The new rate.")

@@ -1,8 +1,8 @@
-"""The per-request context every resolver receives."""
+"""The per-request context every resolver receives (as `schema.info.Info`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from app.auth import KeyRing
@@ -23,4 +23,3 @@ class Context:
     signing: SigningSetup | None = None
     request: Any = None
     response: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from resolvers.ids import pk_of
 from resolvers.pagination import keyset_page
 from schema.connection import Connection
 from schema.curriculum import CURRICULUM_COLUMNS, Curriculum, CurriculumFilter
+from schema.info import Info
 
 
 def _filter(f: CurriculumFilter | None) -> Q:
@@ -38,7 +39,7 @@ class CurriculumQuery:
     @strawberry.field(description="Curricula registered in EHIS (public), by name.")
     async def curricula(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int = 20,
         after: str | None = None,
         filter: CurriculumFilter | None = None,
@@ -53,6 +54,6 @@ class CurriculumQuery:
         )
 
     @strawberry.field(description="One curriculum.")
-    async def curriculum(self, info: strawberry.Info, id: strawberry.ID) -> Curriculum | None:
+    async def curriculum(self, info: Info, id: strawberry.ID) -> Curriculum | None:
         pk = pk_of(id, "Curriculum")
-        return await info.context.loaders.curriculum.load(pk)
+        return await info.context.loaders.curriculum.by_id.load(pk)

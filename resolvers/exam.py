@@ -5,14 +5,13 @@ from __future__ import annotations
 import strawberry
 from tortoise.expressions import Q
 
-from models.audit import AuditEvent as AuditEventRow
+from models.access import exam_scope
 from models.exam import Exam as ExamRow
 from resolvers.ids import pk_of
 from resolvers.pagination import empty_connection, keyset_page
 from schema.connection import Connection
-from schema.exam import EXAM_COLUMNS, AuditEvent, Exam, ExamFilter
-from schema.node import to_global_id
-from schema.person import Person
+from schema.exam import EXAM_COLUMNS, Exam, ExamFilter
+from schema.info import Info
 
 
 def _exam_filter(filter: ExamFilter | None) -> Q:
@@ -37,19 +36,19 @@ class ExamQuery:
     @strawberry.field(description="Exams the active role may see, newest first.")
     async def exams(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int = 20,
         after: str | None = None,
         filter: ExamFilter | None = None,
     ) -> Connection[Exam]:
-        scope = info.context.loaders.visible_exams()
+        scope = exam_scope(info.context.viewer)
         if scope is None:
             return empty_connection()
-        loaders = info.context.loaders
+        exams = info.context.loaders.exam.by_id
 
         def build(row: dict) -> Exam:
             exam = Exam.from_row(row)
-            loaders.exam.prime(exam.pk, exam)
+            exams.prime(exam.pk, exam)
             return exam
 
         return await keyset_page(
@@ -62,57 +61,6 @@ class ExamQuery:
         )
 
     @strawberry.field(description="One exam, if the active role may see it.")
-    async def exam(self, info: strawberry.Info, id: strawberry.ID) -> Exam | None:
+    async def exam(self, info: Info, id: strawberry.ID) -> Exam | None:
         pk = pk_of(id, "Exam")
-        return await info.context.loaders.exam.load(pk)
-
-
-async def exam_history(
-    info: strawberry.Info, exam_pk: int, *, first: int, after: str | None
-) -> Connection[AuditEvent]:
-    # The exam itself was reached through the row scope, so its parties see its history.
-    viewer = info.context.viewer
-
-    def build(row: dict) -> AuditEvent:
-        actor = None
-        if row["actor_id"] is not None:
-            actor = Person(
-                id=to_global_id("Person", row["actor_id"]),
-                pk=row["actor_id"],
-                first_name=row["actor_first_name"],
-                last_name=row["actor_last_name"],
-                personal_code=None,
-                personal_code_visible=viewer.is_admin or viewer.person_id == row["actor_id"],
-            )
-        return AuditEvent(
-            id=to_global_id("AuditEvent", row["id"]),
-            at=row["created_at"],
-            actor=actor,
-            actor_role=row["actor_role"],
-            action=row["action"],
-            entity=row["entity"],
-            before=row["before"],
-            after=row["after"],
-        )
-
-    if info.context.loaders.visible_exams() is None:
-        return empty_connection()
-    return await keyset_page(
-        AuditEventRow.filter(exam_id=exam_pk),
-        order=["-id"],
-        columns={
-            "id": "id",
-            "created_at": "created_at",
-            "actor_id": "actor_id",
-            "actor_role": "actor_role",
-            "action": "action",
-            "entity": "entity",
-            "before": "before",
-            "after": "after",
-            "actor_first_name": "actor__first_name",
-            "actor_last_name": "actor__last_name",
-        },
-        first=first,
-        after=after,
-        build=build,
-    )
+        return await info.context.loaders.exam.by_id.load(pk)

@@ -10,6 +10,7 @@ from models.workflow import exam as workflow
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders, user_errors
 from schema.exam import ExamCreateInput, ExamDeletePayload, ExamPayload, ExamUpdateInput
+from schema.info import Info
 
 ExamId = Annotated[strawberry.ID, strawberry.argument(description="The exam.")]
 Version = Annotated[int, strawberry.argument(description="The version you read.")]
@@ -17,9 +18,9 @@ Reason = Annotated[str, strawberry.argument(description="Why, shown to the other
 
 
 async def _payload(
-    info: strawberry.Info, exam: Any, errors: list, warnings: list | None = None
+    info: Info, exam: Any, errors: list, warnings: list | None = None
 ) -> ExamPayload:
-    loaded = await fresh_loaders(info).exam.load(exam.id) if exam is not None else None
+    loaded = await fresh_loaders(info).exam.by_id.load(exam.id) if exam is not None else None
     return ExamPayload(exam=loaded, user_errors=errors, warnings=warnings or [])
 
 
@@ -28,7 +29,7 @@ class ExamMutation:
     @strawberry.mutation(description="The school creates a draft exam for its curriculum.")
     async def exam_create(
         self,
-        info: strawberry.Info,
+        info: Info,
         input: Annotated[ExamCreateInput, strawberry.argument(description="The exam.")],
     ) -> ExamPayload:
         draft = workflow.ExamDraft(
@@ -48,7 +49,7 @@ class ExamMutation:
     @strawberry.mutation(description="The school changes a draft or returned exam.")
     async def exam_update(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: ExamId,
         version: Version,
         input: Annotated[ExamUpdateInput, strawberry.argument(description="The changes.")],
@@ -72,16 +73,14 @@ class ExamMutation:
         return await _payload(info, exam, errors)
 
     @strawberry.mutation(description="The school deletes a draft exam.")
-    async def exam_delete(
-        self, info: strawberry.Info, id: ExamId, version: Version
-    ) -> ExamDeletePayload:
+    async def exam_delete(self, info: Info, id: ExamId, version: Version) -> ExamDeletePayload:
         _, errors = await attempt(
             workflow.delete_exam(info.context.viewer, pk_of(id, "Exam"), version)
         )
         return ExamDeletePayload(deleted_exam_id=None if errors else id, user_errors=errors)
 
     @strawberry.mutation(description="The school sends the exam to the awarding body.")
-    async def exam_submit(self, info: strawberry.Info, id: ExamId, version: Version) -> ExamPayload:
+    async def exam_submit(self, info: Info, id: ExamId, version: Version) -> ExamPayload:
         result, errors = await attempt(
             workflow.submit_exam(info.context.viewer, pk_of(id, "Exam"), version)
         )
@@ -90,7 +89,7 @@ class ExamMutation:
 
     @strawberry.mutation(description="The awarding body returns the exam to the school.")
     async def exam_return(
-        self, info: strawberry.Info, id: ExamId, version: Version, reason: Reason
+        self, info: Info, id: ExamId, version: Version, reason: Reason
     ) -> ExamPayload:
         exam, errors = await attempt(
             workflow.return_exam(info.context.viewer, pk_of(id, "Exam"), version, reason)
@@ -98,7 +97,7 @@ class ExamMutation:
         return await _payload(info, exam, errors)
 
     @strawberry.mutation(description="The awarding body accepts the exam.")
-    async def exam_accept(self, info: strawberry.Info, id: ExamId, version: Version) -> ExamPayload:
+    async def exam_accept(self, info: Info, id: ExamId, version: Version) -> ExamPayload:
         exam, errors = await attempt(
             workflow.accept_exam(info.context.viewer, pk_of(id, "Exam"), version)
         )
@@ -106,7 +105,7 @@ class ExamMutation:
 
     @strawberry.mutation(description="Cancel an exam that has not been assessed.")
     async def exam_cancel(
-        self, info: strawberry.Info, id: ExamId, version: Version, reason: Reason
+        self, info: Info, id: ExamId, version: Version, reason: Reason
     ) -> ExamPayload:
         exam, errors = await attempt(
             workflow.cancel_exam(info.context.viewer, pk_of(id, "Exam"), version, reason)

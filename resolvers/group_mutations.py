@@ -11,13 +11,14 @@ from models.workflow import group as workflow
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders
 from schema.group import GroupCreateInput, GroupDeletePayload, GroupPayload, GroupUpdateInput
+from schema.info import Info
 
 GroupId = Annotated[strawberry.ID, strawberry.argument(description="The group.")]
 Version = Annotated[int, strawberry.argument(description="The version you read.")]
 
 
-async def _payload(info: strawberry.Info, group: Any, errors: list) -> GroupPayload:
-    loaded = await fresh_loaders(info).group.load(group.id) if group is not None else None
+async def _payload(info: Info, group: Any, errors: list) -> GroupPayload:
+    loaded = await fresh_loaders(info).group.by_id.load(group.id) if group is not None else None
     return GroupPayload(group=loaded, user_errors=errors)
 
 
@@ -26,7 +27,7 @@ class GroupMutation:
     @strawberry.mutation(description="The school adds a group to a draft or returned exam.")
     async def group_create(
         self,
-        info: strawberry.Info,
+        info: Info,
         exam: Annotated[strawberry.ID, strawberry.argument(description="The exam.")],
         input: Annotated[GroupCreateInput, strawberry.argument(description="The group.")],
         version: Annotated[
@@ -49,7 +50,7 @@ class GroupMutation:
     )
     async def group_update(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: GroupId,
         version: Version,
         input: Annotated[GroupUpdateInput, strawberry.argument(description="The changes.")],
@@ -65,9 +66,7 @@ class GroupMutation:
         return await _payload(info, group, errors)
 
     @strawberry.mutation(description="The school deletes a group; its participants stay.")
-    async def group_delete(
-        self, info: strawberry.Info, id: GroupId, version: Version
-    ) -> GroupDeletePayload:
+    async def group_delete(self, info: Info, id: GroupId, version: Version) -> GroupDeletePayload:
         _, errors = await attempt(
             workflow.delete_group(info.context.viewer, pk_of(id, "ExamGroup"), version)
         )

@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TypeVar
 
-import strawberry
-
 from models.workflow.errors import DomainError, Problem
 from resolvers.loaders import Loaders
 from schema.errors import ErrorCode, UserError
+from schema.info import Info
 
 T = TypeVar("T")
 
@@ -31,7 +30,7 @@ async def attempt(operation: Awaitable[T]) -> tuple[T | None, list[UserError]]:
         return None, user_errors(error.problems)
 
 
-def fresh_loaders(info: strawberry.Info) -> Loaders:
+def fresh_loaders(info: Info) -> Loaders:
     """Loaders with nothing cached from before the change."""
     info.context.loaders = Loaders(info.context.viewer)
     return info.context.loaders

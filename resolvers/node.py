@@ -8,20 +8,21 @@ from typing import Any
 import strawberry
 
 from resolvers.loaders import Loaders
+from schema.info import Info
 from schema.node import Node, from_global_id
 
 
 def _loader_for(loaders: Loaders, type_name: str) -> Any:
     return {
-        "Exam": loaders.exam,
-        "ExamGroup": loaders.group,
-        "Participant": loaders.participant,
-        "Standard": loaders.standard,
-        "Curriculum": loaders.curriculum,
-        "School": loaders.school,
-        "AwardingBody": loaders.awarding_body,
-        "Protocol": loaders.protocol,
-        "CompensationRate": loaders.compensation_rate,
+        "Exam": loaders.exam.by_id,
+        "ExamGroup": loaders.group.by_id,
+        "Participant": loaders.participant.by_id,
+        "Standard": loaders.standard.by_id,
+        "Curriculum": loaders.curriculum.by_id,
+        "School": loaders.organisation.school,
+        "AwardingBody": loaders.organisation.awarding_body,
+        "Protocol": loaders.protocol.by_id,
+        "CompensationRate": loaders.compensation.rate,
     }.get(type_name)
 
 
@@ -38,11 +39,11 @@ async def _load(loaders: Loaders, global_id: str) -> Node | None:
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by its global ID; null when not visible to you.")
-    async def node(self, info: strawberry.Info, id: strawberry.ID) -> Node | None:
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await _load(info.context.loaders, id)
 
     @strawberry.field(description="Several objects by their global IDs (at most 100).")
-    async def nodes(self, info: strawberry.Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         from resolvers.pagination import check_first
 
         check_first(len(ids) or 1)

@@ -11,6 +11,7 @@ from models.notification import mark_read
 from resolvers.pagination import empty_connection, keyset_page
 from schema.connection import MAX_PAGE_SIZE, Connection
 from schema.errors import ErrorCode, UserError
+from schema.info import Info
 from schema.node import from_global_id, to_global_id
 from schema.notification import Notification, NotificationsMarkReadPayload
 
@@ -29,7 +30,7 @@ class NotificationQuery:
     @strawberry.field(description="Notifications for the signed-in person, newest first.")
     async def notifications(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int = 20,
         after: str | None = None,
         unread_only: Annotated[
@@ -73,7 +74,7 @@ class NotificationMutation:
     )
     async def notifications_mark_read(
         self,
-        info: strawberry.Info,
+        info: Info,
         ids: Annotated[
             list[strawberry.ID] | None,
             strawberry.argument(description="The notifications to mark read (at most 100)."),

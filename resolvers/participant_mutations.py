@@ -10,15 +10,16 @@ from models.workflow import participant as workflow
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders
 from schema.errors import UserError
+from schema.info import Info
 from schema.participant import ParticipantRemovePayload, ParticipantsAddPayload
 
 
 async def participants_payload(
-    info: strawberry.Info, created: list[Any] | None, errors: list[UserError]
+    info: Info, created: list[Any] | None, errors: list[UserError]
 ) -> ParticipantsAddPayload:
     """The new participants, read after the commit through the viewer's scoped loaders."""
     loaders = fresh_loaders(info)
-    found = [await loaders.participant.load(p.id) for p in created or []]
+    found = [await loaders.participant.by_id.load(p.id) for p in created or []]
     return ParticipantsAddPayload(
         participants=[p for p in found if p is not None], user_errors=errors
     )
@@ -32,7 +33,7 @@ class ParticipantMutation:
     )
     async def exam_participants_add(
         self,
-        info: strawberry.Info,
+        info: Info,
         exam: Annotated[strawberry.ID, strawberry.argument(description="The exam.")],
         students: Annotated[
             list[strawberry.ID], strawberry.argument(description="EligibleStudent IDs.")
@@ -62,7 +63,7 @@ class ParticipantMutation:
     )
     async def exam_participant_remove(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The participant.")],
         version: Annotated[
             int | None, strawberry.argument(description="The participant version you read.")

@@ -13,6 +13,7 @@ from models.person import Person as PersonRow
 from models.person import RoleAssignment
 from schema.enums import Role
 from schema.errors import ErrorCode, UserError
+from schema.info import Info
 from schema.node import from_global_id
 from schema.organisation import Organisation
 from schema.person import Me, Person, RoleGrant
@@ -50,7 +51,7 @@ async def _grants(person_id: int) -> list[tuple[RoleValue, int | None, RoleGrant
 @strawberry.type
 class PersonQuery:
     @strawberry.field(description="The signed-in person; null for the public.")
-    async def me(self, info: strawberry.Info) -> Me | None:
+    async def me(self, info: Info) -> Me | None:
         viewer = info.context.viewer
         if viewer.person_id is None:
             return None
@@ -77,7 +78,7 @@ class PersonMutation:
     )
     async def role_select(
         self,
-        info: strawberry.Info,
+        info: Info,
         role: Annotated[Role, strawberry.argument(description="The role to act in.")],
         organisation: Annotated[
             strawberry.ID | None,

@@ -6,11 +6,13 @@ from typing import Annotated
 
 import strawberry
 
+from integrations.population_register import PopulationRegister
 from models.workflow import assessment, placement
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders
 from resolvers.participant_mutations import participants_payload
 from schema.group import CommitteeMemberInput, GroupPayload
+from schema.info import Info
 from schema.participant import (
     DistributePayload,
     ParticipantPayload,
@@ -24,11 +26,18 @@ ParticipantArg = Annotated[strawberry.ID, strawberry.argument(description="The p
 Version = Annotated[int, strawberry.argument(description="The version you read.")]
 
 
-async def _participant(info: strawberry.Info, created: object, errors: list) -> ParticipantPayload:
+async def _participant(info: Info, created: object, errors: list) -> ParticipantPayload:
     found = None
     if created is not None:
-        found = await fresh_loaders(info).participant.load(created.id)  # type: ignore[attr-defined]
+        found = await fresh_loaders(info).participant.by_id.load(created.id)  # type: ignore[attr-defined]
     return ParticipantPayload(participant=found, user_errors=errors)
+
+
+def _register(info: Info) -> PopulationRegister:
+    register = info.context.register
+    if register is None:  # the app always sets one (app/asgi.py)
+        raise RuntimeError("no population register in the request context")
+    return register
 
 
 @strawberry.type
@@ -39,7 +48,7 @@ class PlacementMutation:
     )
     async def exam_participants_distribute(
         self,
-        info: strawberry.Info,
+        info: Info,
         exam: ExamArg,
         version: Annotated[
             int | None, strawberry.argument(description="The exam version you read.")
@@ -58,7 +67,7 @@ class PlacementMutation:
     )
     async def participant_move(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: ParticipantArg,
         group: Annotated[
             strawberry.ID | None, strawberry.argument(description="The new group, or none.")
@@ -83,7 +92,7 @@ class PlacementMutation:
     )
     async def exam_work_world_applicant_add(
         self,
-        info: strawberry.Info,
+        info: Info,
         exam: ExamArg,
         group: GroupArg,
         personal_code: Annotated[str, strawberry.argument(description="Isikukood.")],
@@ -99,7 +108,7 @@ class PlacementMutation:
                 personal_code=personal_code,
                 first_name=first_name,
                 last_name=last_name,
-                register=info.context.register,
+                register=_register(info),
                 email=email,
             )
         )
@@ -111,7 +120,7 @@ class PlacementMutation:
     )
     async def exam_retakers_add(
         self,
-        info: strawberry.Info,
+        info: Info,
         exam: ExamArg,
         group: GroupArg,
         participants: Annotated[
@@ -134,7 +143,7 @@ class PlacementMutation:
     )
     async def group_committee_set(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: GroupArg,
         version: Version,
         members: Annotated[
@@ -148,7 +157,7 @@ class PlacementMutation:
         group, errors = await attempt(
             assessment.set_committee(info.context.viewer, pk_of(id, "ExamGroup"), version, chosen)
         )
-        loaded = await fresh_loaders(info).group.load(group.id) if group is not None else None
+        loaded = await fresh_loaders(info).group.by_id.load(group.id) if group is not None else None
         return GroupPayload(group=loaded, user_errors=errors)
 
     @strawberry.mutation(
@@ -157,7 +166,7 @@ class PlacementMutation:
     )
     async def participant_result_record(
         self,
-        info: strawberry.Info,
+        info: Info,
         id: ParticipantArg,
         version: Version,
         scores: Annotated[

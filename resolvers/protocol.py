@@ -1,12 +1,10 @@
-"""Protocol mutations and the verification of stored and uploaded documents."""
+"""Protocol mutations, and the verification of uploaded documents."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable
 from typing import Annotated, Any, TypeVar, cast
 
@@ -16,13 +14,13 @@ from strawberry.file_uploads import Upload
 
 from app.metrics import observe_signing
 from models.enums import ProtocolKind, SignatureMethod
-from models.protocol import ProtocolDocument
 from models.workflow import protocol as drawing
 from models.workflow import signing as workflow
 from models.workflow.errors import DomainError, fail
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders, user_errors
-from schema.protocol import DocumentVerification, SignatureVerification
+from schema.info import Info
+from schema.protocol import DocumentVerification
 from schema.protocol_signing import (
     DocumentVerifyPayload,
     ProtocolCreateInput,
@@ -32,54 +30,10 @@ from schema.protocol_signing import (
     SigningDevice,
 )
 from signing.errors import DocumentUnreadable
-from signing.verify import VerificationReport, verify_document
+from signing.verify import verify_document
 
 T = TypeVar("T")
 ProtocolId = Annotated[strawberry.ID, strawberry.argument(description="The protocol.")]
-
-# Verifying a stored document costs milliseconds; its bytes only change by a signature,
-# which changes its hash, so a result keyed by the hash stays true.
-_VERIFIED: OrderedDict[str, VerificationReport] = OrderedDict()
-_VERIFIED_MAX = 256
-
-
-def as_verification(report: VerificationReport) -> DocumentVerification:
-    return DocumentVerification(
-        valid=report.valid,
-        problem=report.problem,
-        message="Dokumendil pole allkirju. / The document has no signatures."
-        if report.problem == "NO_SIGNATURES"
-        else None,
-        signatures=[
-            SignatureVerification(
-                field_name=s.field_name,
-                signer_name=s.signer_name,
-                signing_time=s.signing_time,
-                timestamp_time=s.timestamp_time,
-                intact=s.intact,
-                trusted=s.trusted,
-                covers_whole_document=s.covers_whole_document,
-                modified_after=s.modified_after,
-                level=s.level,
-            )
-            for s in report.signatures
-        ],
-    )
-
-
-async def verify_stored(info: strawberry.Info, protocol_pk: int) -> DocumentVerification | None:
-    setup = info.context.signing
-    row = await ProtocolDocument.filter(protocol_id=protocol_pk, signed=True).first()
-    if setup is None or row is None:
-        return None
-    key = hashlib.sha256(row.content).hexdigest()
-    report = _VERIFIED.get(key)
-    if report is None:
-        report = await verify_document(row.content, trust_roots=setup.trust_roots)
-        _VERIFIED[key] = report
-        while len(_VERIFIED) > _VERIFIED_MAX:
-            _VERIFIED.popitem(last=False)
-    return as_verification(report)
 
 
 async def _timed(kind: str, operation: Awaitable[T]) -> T:
@@ -91,7 +45,7 @@ async def _timed(kind: str, operation: Awaitable[T]) -> T:
         observe_signing(kind, time.perf_counter() - start)
 
 
-def _setup(info: strawberry.Info) -> workflow.SigningSetup:
+def _setup(info: Info) -> workflow.SigningSetup:
     setup = info.context.signing
     if setup is None:
         raise fail("SERVER_SIGNING_DISABLED")
@@ -110,12 +64,12 @@ def _decode(value: str, field: str) -> bytes:
         raise fail("INVALID_INPUT", [field], detail="pole base64 / not base64") from error
 
 
-async def _payload(info: strawberry.Info, protocol: Any, errors: list) -> ProtocolPayload:
-    loaded = await fresh_loaders(info).protocol.load(protocol.id) if protocol else None
+async def _payload(info: Info, protocol: Any, errors: list) -> ProtocolPayload:
+    loaded = await fresh_loaders(info).protocol.by_id.load(protocol.id) if protocol else None
     return ProtocolPayload(protocol=loaded, user_errors=errors)
 
 
-async def _create(info: strawberry.Info, exam: str, input: ProtocolCreateInput) -> Any:
+async def _create(info: Info, exam: str, input: ProtocolCreateInput) -> Any:
     viewer = info.context.viewer
     exam_pk = pk_of(exam, "Exam", argument="exam")
     if input.kind == ProtocolKind.ASSESSMENT:
@@ -151,7 +105,7 @@ class ProtocolMutation:
     )
     async def protocol_create(
         self,
-        info: strawberry.Info,
+        info: Info,
         exam: Annotated[strawberry.ID, strawberry.argument(description="The exam.")],
         input: Annotated[ProtocolCreateInput, strawberry.argument(description="What to draw.")],
     ) -> ProtocolPayload:
@@ -162,7 +116,7 @@ class ProtocolMutation:
         description="Sign with the key the server holds for you (development and tests; "
         "off in production, where people sign with their own devices)."
     )
-    async def protocol_sign(self, info: strawberry.Info, protocol: ProtocolId) -> ProtocolPayload:
+    async def protocol_sign(self, info: Info, protocol: ProtocolId) -> ProtocolPayload:
         async def sign() -> Any:
             return await workflow.sign_with_server_key(
                 info.context.viewer, pk_of(protocol, "Protocol", argument="protocol"), _setup(info)
@@ -177,7 +131,7 @@ class ProtocolMutation:
     )
     async def protocol_signing_start(
         self,
-        info: strawberry.Info,
+        info: Info,
         protocol: ProtocolId,
         certificate: Annotated[
             str, strawberry.argument(description="The signing certificate, base64 DER or PEM.")
@@ -219,7 +173,7 @@ class ProtocolMutation:
     )
     async def protocol_signing_complete(
         self,
-        info: strawberry.Info,
+        info: Info,
         session_id: Annotated[str, strawberry.argument(description="From the first step.")],
         signature: Annotated[
             str,
@@ -240,7 +194,7 @@ class ProtocolMutation:
     )
     async def document_verify(
         self,
-        info: strawberry.Info,
+        info: Info,
         file: Annotated[Upload, strawberry.argument(description="The PDF (multipart upload).")],
     ) -> DocumentVerifyPayload:
         settings, setup = info.context.settings, info.context.signing
@@ -268,4 +222,4 @@ class ProtocolMutation:
             )
         except DomainError as error:
             return DocumentVerifyPayload(verification=None, user_errors=user_errors(error.problems))
-        return DocumentVerifyPayload(verification=as_verification(report), user_errors=[])
+        return DocumentVerifyPayload(verification=DocumentVerification.of(report), user_errors=[])

@@ -15,6 +15,7 @@ from models.standard import Standard as StandardRow
 from resolvers.ids import pk_of
 from resolvers.pagination import keyset_page
 from schema.connection import Connection
+from schema.info import Info
 from schema.standard import STANDARD_COLUMNS, Standard, StandardFilter
 
 
@@ -70,7 +71,7 @@ class StandardQuery:
     @strawberry.field(description="Search occupational standards (public), by name.")
     async def standards(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int = 20,
         after: str | None = None,
         filter: StandardFilter | None = None,
@@ -79,7 +80,7 @@ class StandardQuery:
 
         def build(row: dict) -> Standard:
             standard = Standard.from_row(row)
-            loaders.standard.prime(standard.pk, standard)
+            loaders.standard.by_id.prime(standard.pk, standard)
             return standard
 
         return await keyset_page(
@@ -92,6 +93,6 @@ class StandardQuery:
         )
 
     @strawberry.field(description="One standard version.")
-    async def standard(self, info: strawberry.Info, id: strawberry.ID) -> Standard | None:
+    async def standard(self, info: Info, id: strawberry.ID) -> Standard | None:
         pk = pk_of(id, "Standard")
-        return await info.context.loaders.standard.load(pk)
+        return await info.context.loaders.standard.by_id.load(pk)

@@ -22,6 +22,7 @@ from schema.curriculum import Curriculum
 from schema.describe import described_enum
 from schema.enums import ExamType, FundingCode, ParticipantResult
 from schema.errors import UserError
+from schema.info import Info
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import AwardingBody, School
@@ -145,7 +146,7 @@ class CompensationParticipant:
         return to_global_id("Participant", self.participant_id)
 
     participant: Annotated[Participant, strawberry.lazy("schema.participant")] | None = loaded(
-        "participant", "participant_id", description="The participant."
+        lambda loaders: loaders.participant.by_id, "participant_id", description="The participant."
     )
 
 
@@ -208,25 +209,30 @@ class CompensationLine:
         return CompensationRate.of(self.line.rate) if self.line.rate else None
 
     exam: Annotated[Exam, strawberry.lazy("schema.exam")] | None = loaded(
-        "exam", "exam_id", description="The exam."
+        lambda loaders: loaders.exam.by_id, "exam_id", description="The exam."
     )
-    school: School | None = loaded("school", "school_id", description="The exam's school.")
+    school: School | None = loaded(
+        lambda loaders: loaders.organisation.school, "school_id", description="The exam's school."
+    )
     awarding_body: AwardingBody | None = loaded(
-        "awarding_body", "awarding_body_id", description="The awarding body compensated."
+        lambda loaders: loaders.organisation.awarding_body,
+        "awarding_body_id",
+        description="The awarding body compensated.",
     )
-    standard: Standard | None = loaded("standard", "standard_id", description="The standard.")
+    standard: Standard | None = loaded(
+        lambda loaders: loaders.standard.by_id, "standard_id", description="The standard."
+    )
     curriculum: Curriculum | None = loaded(
-        "curriculum", "curriculum_id", description="The curriculum."
+        lambda loaders: loaders.curriculum.by_id, "curriculum_id", description="The curriculum."
     )
 
     @strawberry.field(
         description="The participants of the exam's groups on this date, by name.",
         metadata={"cost_bound": PARTICIPANTS_COST_BOUND},
     )
-    async def participants(self, info: strawberry.Info) -> list[CompensationParticipant]:
-        from resolvers.compensation import line_participants
-
-        return await line_participants(info, self.exam_id, self.exam_date)
+    async def participants(self, info: Info) -> list[CompensationParticipant]:
+        line = (self.exam_id, self.exam_date)
+        return await info.context.loaders.compensation.line_participants.load(line)
 
 
 @strawberry.type(description="An awarding body's compensation for the period.")
@@ -266,7 +272,9 @@ class CompensationBodyTotal:
         )
 
     awarding_body: AwardingBody | None = loaded(
-        "awarding_body", "awarding_body_id", description="The awarding body."
+        lambda loaders: loaders.organisation.awarding_body,
+        "awarding_body_id",
+        description="The awarding body.",
     )
 
 

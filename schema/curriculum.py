@@ -46,13 +46,13 @@ class Curriculum(Node):
         return final_course(self.nominal_years, self.nominal_months)
 
     school: School = loaded(
-        "school",
+        lambda loaders: loaders.organisation.school,
         "school_id",
         description="The school that teaches it.",
     )
 
     standards: list[Standard] = loaded(
-        "standards_by_curriculum",
+        lambda loaders: loaders.standard.by_curriculum,
         "pk",
         description="Standards the curriculum is linked to in EHIS.",
         cost_bound=5,

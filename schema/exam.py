@@ -13,6 +13,7 @@ from schema.curriculum import Curriculum
 from schema.enums import ExamStatus, ExamType, Role
 from schema.errors import UserError
 from schema.group import ExamGroup
+from schema.info import Info
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import AwardingBody, School
@@ -94,37 +95,37 @@ class Exam(Node):
         )
 
     school: School = loaded(
-        "school",
+        lambda loaders: loaders.organisation.school,
         "school_id",
         description="The school that created the exam.",
     )
 
     awarding_body: AwardingBody = loaded(
-        "awarding_body",
+        lambda loaders: loaders.organisation.awarding_body,
         "awarding_body_id",
         description="The awarding body that organises and assesses it.",
     )
 
     curriculum: Curriculum = loaded(
-        "curriculum",
+        lambda loaders: loaders.curriculum.by_id,
         "curriculum_id",
         description="The curriculum the participants studied.",
     )
 
     standard: Standard = loaded(
-        "standard",
+        lambda loaders: loaders.standard.by_id,
         "standard_id",
         description="The standard (version) the exam assesses.",
     )
 
     responsible: Person = loaded(
-        "person",
+        lambda loaders: loaders.person.by_id,
         "responsible_id",
         description="The school's responsible person (vastutaja).",
     )
 
     groups: list[ExamGroup] = loaded(
-        "groups_by_exam",
+        lambda loaders: loaders.group.by_exam,
         "pk",
         description="Groups of the exam (an assessor sees only their own).",
         cost_bound=20,
@@ -133,14 +134,14 @@ class Exam(Node):
     @strawberry.field(description="Participants of the exam, by last name.")
     async def participants(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int = 20,
         after: str | None = None,
         search: str | None = None,
     ) -> Connection[Participant]:
-        from resolvers.participant import exam_participants
-
-        return await exam_participants(info, self.pk, first=first, after=after, search=search)
+        return await info.context.loaders.participant.of_exam(
+            self.pk, first=first, after=after, search=search
+        )
 
     @strawberry.field(
         description="EHIS students who may be added: final course, or over time up to a year "
@@ -148,17 +149,17 @@ class Exam(Node):
     )
     async def eligible_students(
         self,
-        info: strawberry.Info,
+        info: Info,
         first: int = 20,
         after: str | None = None,
         search: str | None = None,
     ) -> Connection[EligibleStudent]:
-        from resolvers.participant import eligible_students
-
-        return await eligible_students(info, self, first=first, after=after, search=search)
+        return await info.context.loaders.participant.eligible_students(
+            self, first=first, after=after, search=search
+        )
 
     protocols: list[Protocol] = loaded(
-        "protocols_by_exam",
+        lambda loaders: loaders.protocol.by_exam,
         "pk",
         description="Assessment and commission protocols.",
         cost_bound=21,
@@ -169,19 +170,17 @@ class Exam(Node):
         "or partial result of this standard within a year); for the awarding body."
     )
     async def retaker_candidates(
-        self, info: strawberry.Info, first: int = 20, after: str | None = None
+        self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[Participant]:
-        from resolvers.participant import retaker_candidates
-
-        return await retaker_candidates(info, self, first=first, after=after)
+        return await info.context.loaders.participant.retaker_candidates(
+            self, first=first, after=after
+        )
 
     @strawberry.field(description="The audit trail, newest first.")
     async def history(
-        self, info: strawberry.Info, first: int = 20, after: str | None = None
+        self, info: Info, first: int = 20, after: str | None = None
     ) -> Connection[AuditEvent]:
-        from resolvers.exam import exam_history
-
-        return await exam_history(info, self.pk, first=first, after=after)
+        return await info.context.loaders.exam.history(self.pk, first=first, after=after)
 
 
 @strawberry.input(description="Filters for the exam list.")

@@ -10,6 +10,7 @@ import strawberry
 from models.group import MAX_GROUP_LIMIT
 from schema.enums import CommitteeRole
 from schema.errors import UserError
+from schema.info import Info
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.participant import Participant
@@ -65,22 +66,22 @@ class ExamGroup(Node):
         )
 
     participants: list[Participant] = loaded(
-        "participants_by_group",
+        lambda loaders: loaders.participant.by_group,
         "pk",
         description="Participants in the group, by last name (bounded by the group limit).",
         cost_bound=MAX_GROUP_LIMIT,
     )
 
     @strawberry.field(description="How many participants the group has.")
-    async def participant_count(self, info: strawberry.Info) -> int:
-        return len(await info.context.loaders.participants_by_group.load(self.pk))
+    async def participant_count(self, info: Info) -> int:
+        return len(await info.context.loaders.participant.by_group.load(self.pk))
 
     @strawberry.field(description="Free places left for retakers and work-world applicants.")
-    async def free_places(self, info: strawberry.Info) -> int:
-        return self.limit - len(await info.context.loaders.participants_by_group.load(self.pk))
+    async def free_places(self, info: Info) -> int:
+        return self.limit - len(await info.context.loaders.participant.by_group.load(self.pk))
 
     committee: list[CommitteeMember] = loaded(
-        "committee_by_group",
+        lambda loaders: loaders.group.committee,
         "pk",
         description="The assessment committee.",
         cost_bound=7,

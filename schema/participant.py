@@ -86,7 +86,9 @@ class Participant(Node):
         )
 
     group: Annotated[ExamGroup, strawberry.lazy("schema.group")] | None = loaded(
-        "group", "group_id", description="The group the participant sits the exam in, if any."
+        lambda loaders: loaders.group.by_id,
+        "group_id",
+        description="The group the participant sits the exam in, if any.",
     )
 
 

@@ -7,10 +7,13 @@ from typing import Any
 
 import strawberry
 
+from models.access import may_download_extract, may_download_protocol
 from schema.enums import ProtocolKind, ProtocolStatus, SignatureMethod
+from schema.info import Info
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.person import Person
+from signing.verify import VerificationReport
 
 VERIFICATION_COST = 200
 PROTOCOL_COLUMNS = ("id", "exam_id", "group_id", "kind", "number", "date", "status", "version")
@@ -56,13 +59,13 @@ class Protocol(Node):
         )
 
     signatures: list[Signature] = loaded(
-        "signatures_by_protocol",
+        lambda loaders: loaders.protocol.signatures,
         "pk",
         description="Signatures made so far.",
         cost_bound=8,
     )
     signers: list[ProtocolSigner] = loaded(
-        "signers_by_protocol",
+        lambda loaders: loaders.protocol.signers,
         "pk",
         description="The people designated to sign, in signing order.",
         cost_bound=8,
@@ -72,9 +75,7 @@ class Protocol(Node):
         description="Where to download the protocol PDF (signed once signed); null when "
         "you may not download it. Send the same bearer token."
     )
-    def document_url(self, info: strawberry.Info) -> str | None:
-        from models.access import may_download_protocol
-
+    def document_url(self, info: Info) -> str | None:
         viewer = info.context.viewer
         if not may_download_protocol(viewer, self.kind, self.group_id):
             return None
@@ -84,9 +85,7 @@ class Protocol(Node):
         description="Where the school downloads its extract of the signed commission "
         "protocol; null for other kinds, before signing, and for other roles."
     )
-    def extract_url(self, info: strawberry.Info) -> str | None:
-        from models.access import may_download_extract
-
+    def extract_url(self, info: Info) -> str | None:
         if self.kind != "COMMISSION" or self.status != "SIGNED":
             return None
         if not may_download_extract(info.context.viewer):
@@ -99,10 +98,8 @@ class Protocol(Node):
         description="The stored document's signatures checked as anyone would check them.",
         metadata={"cost": VERIFICATION_COST},
     )
-    async def verification(self, info: strawberry.Info) -> DocumentVerification | None:
-        from resolvers.protocol import verify_stored
-
-        return await verify_stored(info, self.pk)
+    async def verification(self, info: Info) -> DocumentVerification | None:
+        return await info.context.loaders.protocol.verification(self.pk, info.context.signing)
 
 
 @strawberry.type(description="A person designated to sign a protocol.")
@@ -146,3 +143,27 @@ class DocumentVerification:
     signatures: list[SignatureVerification] = strawberry.field(
         description="Every signature, in document order."
     )
+
+    @classmethod
+    def of(cls, report: VerificationReport) -> DocumentVerification:
+        return cls(
+            valid=report.valid,
+            problem=report.problem,
+            message="Dokumendil pole allkirju. / The document has no signatures."
+            if report.problem == "NO_SIGNATURES"
+            else None,
+            signatures=[
+                SignatureVerification(
+                    field_name=s.field_name,
+                    signer_name=s.signer_name,
+                    signing_time=s.signing_time,
+                    timestamp_time=s.timestamp_time,
+                    intact=s.intact,
+                    trusted=s.trusted,
+                    covers_whole_document=s.covers_whole_document,
+                    modified_after=s.modified_after,
+                    level=s.level,
+                )
+                for s in report.signatures
+            ],
+        )

@@ -66,34 +66,34 @@ class Standard(Node):
         return standard_status(self.valid_from, self.valid_until, today())
 
     partial_qualifications: list[PartialQualification] = loaded(
-        "partial_qualifications_by_standard",
+        lambda loaders: loaders.standard.partial_qualifications,
         "pk",
         description="Partial qualifications of this version.",
         cost_bound=10,
     )
 
     specialisations: list[Specialisation] = loaded(
-        "specialisations_by_standard",
+        lambda loaders: loaders.standard.specialisations,
         "pk",
         description="Specialisations of this version.",
         cost_bound=10,
     )
 
     awarding_bodies: list[AwardingBody] = loaded(
-        "awarding_bodies_by_standard",
+        lambda loaders: loaders.organisation.awarding_bodies_by_standard,
         "pk",
         description="Awarding bodies that award this standard.",
         cost_bound=10,
     )
 
     curricula: list[Annotated[Curriculum, strawberry.lazy("schema.curriculum")]] = loaded(
-        "curricula_by_standard",
+        lambda loaders: loaders.curriculum.by_standard,
         "pk",
         description="Curricula linked to this standard in EHIS.",
     )
 
     schools: list[School] = loaded(
-        "schools_by_standard",
+        lambda loaders: loaders.organisation.schools_by_standard,
         "pk",
         description="Schools where this qualification can be learned.",
     )

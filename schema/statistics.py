@@ -11,6 +11,7 @@ from models.enums import ParticipantResult
 from models.statistics import Dimension, ExamFigures
 from schema.describe import described_enum
 from schema.enums import ExamStatus
+from schema.info import Info
 from schema.loading import loaded
 from schema.organisation import AwardingBody, School
 from schema.standard import Standard
@@ -77,11 +78,17 @@ class ExamStatistics:
         )
 
     standard: Standard | None = loaded(
-        "standard", "standard_id", description="The standard (STANDARD)."
+        lambda loaders: loaders.standard.by_id,
+        "standard_id",
+        description="The standard (STANDARD).",
     )
-    school: School | None = loaded("school", "school_id", description="The school (SCHOOL).")
+    school: School | None = loaded(
+        lambda loaders: loaders.organisation.school, "school_id", description="The school (SCHOOL)."
+    )
     awarding_body: AwardingBody | None = loaded(
-        "awarding_body", "awarding_body_id", description="The awarding body (AWARDING_BODY)."
+        lambda loaders: loaders.organisation.awarding_body,
+        "awarding_body_id",
+        description="The awarding body (AWARDING_BODY).",
     )
 
     @strawberry.field(description="Exams.")
@@ -202,12 +209,10 @@ class Statistics:
     )
     async def exams(
         self,
-        info: strawberry.Info,
+        info: Info,
         filter: ExamStatisticsFilter | None = None,
         group_by: Annotated[
             list[Dimension] | None, strawberry.argument(description="Group by these, in order.")
         ] = None,
     ) -> list[ExamStatistics] | None:
-        from resolvers.statistics import exam_statistics
-
-        return await exam_statistics(info, filter, group_by or [])
+        return await info.context.loaders.statistics.exams(filter, group_by or [])
