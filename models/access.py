@@ -12,6 +12,8 @@ from tortoise.expressions import Q, Subquery
 
 from models.enums import Role
 from models.group import CommitteeMember
+from models.participant import Participant
+from models.protocol import Protocol
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,52 @@ def participant_scope(viewer: Viewer) -> Q:
     return Q()
 
 
+def protocol_scope(viewer: Viewer) -> Q:
+    """Extra filter on the protocols of a visible exam (an assessor: their groups' assessment
+    protocols, never the commission protocol)."""
+    if viewer.role is Role.ASSESSOR:
+        return Q(group_id__in=Subquery(assessed_groups(viewer).values("group_id")))
+    return Q()
+
+
+def history_scope(viewer: Viewer) -> Q:
+    """Extra filter on the audit events of a visible exam: an event is seen by whoever sees
+    what it is about (its ``entity`` and ``entity_id``).
+
+    Every role that sees an exam sees all its groups, participants and protocols, and so all
+    its history, except the assessor: the exam-level events, and those of their committees'
+    groups, of those groups' participants and of those groups' assessment protocols. An event
+    about several groups' participants is written once per group (``models.workflow``).
+    """
+    if viewer.role is not Role.ASSESSOR:
+        return Q()
+    groups = Subquery(assessed_groups(viewer).values("group_id"))
+    participants = Subquery(Participant.filter(group_id__in=groups).values("id"))
+    protocols = Subquery(Protocol.filter(group_id__in=groups).values("id"))
+    return Q(
+        Q(entity="exam"),
+        Q(entity="group", entity_id__in=groups),
+        Q(entity="participant", entity_id__in=participants),
+        Q(entity="protocol", entity_id__in=protocols),
+        join_type="OR",
+    )
+
+
 def assessed_groups(viewer: Viewer):  # type: ignore[no-untyped-def]
     return CommitteeMember.filter(person_id=viewer.person_id)
+
+
+def sees_eligible_students(viewer: Viewer) -> bool:
+    """Who could join an exam: for those who build its participant list (the school; the
+    registry)."""
+    return viewer.role in (Role.SCHOOL, Role.REGISTRY_ADMIN)
+
+
+def sees_retaker_candidates(viewer: Viewer) -> bool:
+    """Earlier participations that may come back as retakers: for those who place retakers
+    (the awarding body; the registry). The candidates themselves come from the exam's own
+    awarding body only (``models.eligibility.retake_candidates_filter``)."""
+    return viewer.role in (Role.AWARDING_BODY, Role.REGISTRY_ADMIN)
 
 
 def sees_personal_data_of_participants(viewer: Viewer) -> bool:
@@ -100,6 +146,13 @@ def may_download_extract(viewer: Viewer) -> bool:
     """A school's extract of a signed commission protocol: that school (its exams are its
     scope) and the registry."""
     return viewer.role in (Role.SCHOOL, Role.REGISTRY_ADMIN)
+
+
+def extract_scope(viewer: Viewer) -> Q:
+    """The extracts of a visible protocol: a school's own only; the registry every school's."""
+    if viewer.is_admin:
+        return Q()
+    return Q(school_id=viewer.organisation_id)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from tortoise.expressions import Q
 
+from models.access import history_scope
 from models.audit import AuditEvent as AuditEventRow
 from models.exam import Exam as ExamRow
 from resolvers.ids import pk_of
@@ -70,7 +71,8 @@ class ExamQuery:
 async def exam_history(
     info: strawberry.Info, exam_pk: int, *, first: int, after: str | None
 ) -> Connection[AuditEvent]:
-    # The exam itself was reached through the row scope, so its parties see its history.
+    # The exam itself was reached through the row scope; its events are scoped like the
+    # groups, participants and protocols they are about (models.access.history_scope).
     viewer = info.context.viewer
 
     def build(row: dict) -> AuditEvent:
@@ -98,7 +100,7 @@ async def exam_history(
     if info.context.loaders.visible_exams() is None:
         return empty_connection()
     return await keyset_page(
-        AuditEventRow.filter(exam_id=exam_pk),
+        AuditEventRow.filter(history_scope(viewer), exam_id=exam_pk),
         order=["-id"],
         columns={
             "id": "id",

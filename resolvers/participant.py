@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 import strawberry
 from tortoise.expressions import Q, Subquery
 
-from models.access import participant_scope, sees_personal_data_of_participants
+from models.access import (
+    participant_scope,
+    sees_eligible_students,
+    sees_personal_data_of_participants,
+    sees_retaker_candidates,
+)
 from models.clock import today
 from models.curriculum import Curriculum as CurriculumRow
 from models.curriculum import final_course
@@ -16,7 +21,6 @@ from models.eligibility import (
     is_over_time,
     retake_candidates_filter,
 )
-from models.enums import Role
 from models.participant import Participant as ParticipantRow
 from models.student import Student
 from resolvers.pagination import empty_connection, keyset_page
@@ -62,14 +66,10 @@ async def exam_participants(
     )
 
 
-# Only those who build the exam's participant list see who could join it.
-_ELIGIBLE_LIST_ROLES = (Role.SCHOOL, Role.REGISTRY_ADMIN)
-
-
 async def eligible_students(
     info: strawberry.Info, exam: Exam, *, first: int, after: str | None, search: str | None
 ) -> Connection[EligibleStudent]:
-    if info.context.viewer.role not in _ELIGIBLE_LIST_ROLES:
+    if not sees_eligible_students(info.context.viewer):
         return empty_connection()
     curriculum = await CurriculumRow.get(id=exam.curriculum_id).values(
         "nominal_years", "nominal_months"
@@ -111,17 +111,16 @@ async def eligible_students(
     )
 
 
-# Only the awarding body (and the registry) places retakers.
-_RETAKER_LIST_ROLES = (Role.AWARDING_BODY, Role.REGISTRY_ADMIN)
-
-
 async def retaker_candidates(
     info: strawberry.Info, exam: Exam, *, first: int, after: str | None
 ) -> Connection[Participant]:
-    if info.context.viewer.role not in _RETAKER_LIST_ROLES:
+    if not sees_retaker_candidates(info.context.viewer):
         return empty_connection()
     condition = retake_candidates_filter(
-        standard_id=exam.standard_id, exam_id=exam.pk, today=today()
+        standard_id=exam.standard_id,
+        awarding_body_id=exam.awarding_body_id,
+        exam_id=exam.pk,
+        today=today(),
     )
     in_this_exam = ParticipantRow.filter(exam_id=exam.pk).values("person_id")
     return await keyset_page(
