@@ -31,6 +31,7 @@ from schema.compensation import (
     CompensationRateSupersedeInput,
     CompensationReport,
 )
+from schema.limits import column
 
 
 def check_period(date_from: date, date_to: date) -> None:
@@ -96,7 +97,11 @@ class CompensationQuery:
         self,
         info: strawberry.Info,
         curriculum_group: Annotated[
-            str | None, strawberry.argument(description="Only this curriculum group.")
+            str | None,
+            strawberry.argument(
+                description="Only this curriculum group.",
+                metadata=column(RateRow, "curriculum_group"),
+            ),
         ] = None,
         exam_type: Annotated[
             ExamType | None, strawberry.argument(description="Only this exam type.")

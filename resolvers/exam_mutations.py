@@ -10,10 +10,13 @@ from models.workflow import exam as workflow
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders, user_errors
 from schema.exam import ExamCreateInput, ExamDeletePayload, ExamPayload, ExamUpdateInput
+from schema.limits import TEXT, at_most
 
 ExamId = Annotated[strawberry.ID, strawberry.argument(description="The exam.")]
 Version = Annotated[int, strawberry.argument(description="The version you read.")]
-Reason = Annotated[str, strawberry.argument(description="Why, shown to the other party.")]
+Reason = Annotated[
+    str, strawberry.argument(description="Why, shown to the other party.", metadata=at_most(TEXT))
+]
 
 
 async def _payload(

@@ -22,6 +22,7 @@ from models.eligibility import (
     retake_candidates_filter,
 )
 from models.participant import Participant as ParticipantRow
+from models.search import words_in
 from models.student import Student
 from resolvers.pagination import empty_connection, keyset_page
 from schema.connection import Connection
@@ -41,11 +42,7 @@ def _name_search(search: str | None) -> Q:
     search = search.strip()
     if search.isdigit():
         return Q(person__personal_code__startswith=search)
-    return Q(
-        Q(person__last_name__icontains=search),
-        Q(person__first_name__icontains=search),
-        join_type="OR",
-    )
+    return words_in("person__first_name", "person__last_name", search=search)
 
 
 async def exam_participants(

@@ -91,6 +91,13 @@ MESSAGES = {
 }
 
 
+TOO_LONG = (
+    "Liiga pikk: {length} märki, lubatud kuni {max}. / "
+    "Too long: {length} characters, at most {max}."
+)
+"""The detail of INVALID_INPUT for a value longer than its field allows (never the value)."""
+
+
 def problem(code: str, field: Sequence[str] | None = None, **values: object) -> Problem:
     return Problem(code, MESSAGES[code].format(**values), tuple(field) if field else None)
 
