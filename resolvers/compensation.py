@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from itertools import zip_longest
 from typing import Annotated
 
 import strawberry
@@ -75,7 +76,8 @@ async def _rates(
         *RATE_COLUMNS
     )
     rates = []
-    for row, following in zip(rows, [*rows[1:], None], strict=True):
+    # each rate with the next one of the table (None after the last; no pair for no rates)
+    for row, following in zip_longest(rows, rows[1:]):
         superseded_from = None
         if following is not None and (following["curriculum_group"], following["exam_type"]) == (
             row["curriculum_group"],
