@@ -102,10 +102,11 @@ class ExamMutation:
 
     @strawberry.mutation(description="The awarding body accepts the exam.")
     async def exam_accept(self, info: strawberry.Info, id: ExamId, version: Version) -> ExamPayload:
-        exam, errors = await attempt(
+        result, errors = await attempt(
             workflow.accept_exam(info.context.viewer, pk_of(id, "Exam"), version)
         )
-        return await _payload(info, exam, errors)
+        exam, warnings = result if result is not None else (None, [])
+        return await _payload(info, exam, errors, user_errors(warnings))
 
     @strawberry.mutation(description="Cancel an exam that has not been assessed.")
     async def exam_cancel(

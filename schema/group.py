@@ -131,6 +131,11 @@ class GroupUpdateInput:
 class GroupPayload:
     group: ExamGroup | None = strawberry.field(description="The group after the change.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+    warnings: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Advice that did not stop the change (e.g. SHORT_NOTICE: the exam day is "
+        "less than a month ahead).",
+    )
 
 
 @strawberry.type(description="Result of groupDelete.")
