@@ -16,7 +16,13 @@ from starlette.routing import BaseRoute, Route
 
 from app.auth import KeyRing, signed_in_viewer
 from app.settings import Settings
-from models.access import Viewer, may_download_extract, may_download_protocol, visible_protocols
+from models.access import (
+    Viewer,
+    extract_scope,
+    may_download_extract,
+    may_download_protocol,
+    visible_protocols,
+)
 from models.protocol import Protocol, ProtocolDocument, ProtocolExtract
 from schema.node import from_global_id
 
@@ -86,9 +92,7 @@ def document_routes(settings: Settings, keys: KeyRing) -> list[BaseRoute]:
         protocol = await _visible_protocol(viewer, request.path_params["id"])
         if protocol is None or not may_download_extract(viewer):
             return _not_found()
-        extracts = ProtocolExtract.filter(protocol_id=protocol.id)
-        if viewer.organisation_id is not None and not viewer.is_admin:
-            extracts = extracts.filter(school_id=viewer.organisation_id)
+        extracts = ProtocolExtract.filter(extract_scope(viewer), protocol_id=protocol.id)
         found = await extracts.prefetch_related("school").first()
         if found is None:
             return _not_found()

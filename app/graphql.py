@@ -41,6 +41,7 @@ from resolvers.statistics import StatisticsQuery
 from schema.exam import Exam
 from schema.group import ExamGroup
 from schema.guards import install_guards
+from schema.limits import install_input_limits
 from schema.loading import install_loaders
 from schema.participant import EligibleStudent, Participant
 from schema.person import Person
@@ -132,6 +133,7 @@ def make_schema(
         execution_context_class=execution_context_class,
     )
     install_guards(schema)
+    install_input_limits(schema)
     install_loaders(schema, probe=Loaders(PUBLIC))
     return schema
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tortoise.backends.base.config_generator import expand_db_url
+
 from integrations.oidc import OidcConfig
 from mail.message import DEFAULT_MAIL_FROM
 
@@ -353,8 +355,12 @@ def tortoise_config(database_url: str) -> dict[str, object]:
     url = database_url.replace("postgresql://", "postgres://", 1)
     if url.startswith("postgres://"):
         url = "asyncpg://" + url[len("postgres://") :]
+    connection: str | dict[str, Any] = url
+    if url.startswith("sqlite://"):
+        # Unicode UPPER/LOWER, so that searches ignore case in Estonian as on PostgreSQL.
+        connection = {**expand_db_url(url), "engine": "models.sqlite_unicode"}
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

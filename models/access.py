@@ -13,6 +13,8 @@ from tortoise.expressions import Q, Subquery
 from models.enums import Role
 from models.exam import Exam
 from models.group import CommitteeMember
+from models.participant import Participant
+from models.protocol import Protocol
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,37 @@ def participant_scope(viewer: Viewer) -> Q:
     return Q()
 
 
+def protocol_scope(viewer: Viewer) -> Q:
+    """Extra filter on the protocols of a visible exam (an assessor: their groups' assessment
+    protocols, never the commission protocol)."""
+    if viewer.role is Role.ASSESSOR:
+        return Q(group_id__in=Subquery(assessed_groups(viewer).values("group_id")))
+    return Q()
+
+
+def history_scope(viewer: Viewer) -> Q:
+    """Extra filter on the audit events of a visible exam: an event is seen by whoever sees
+    what it is about (its ``entity`` and ``entity_id``).
+
+    Every role that sees an exam sees all its groups, participants and protocols, and so all
+    its history, except the assessor: the exam-level events, and those of their committees'
+    groups, of those groups' participants and of those groups' assessment protocols. An event
+    about several groups' participants is written once per group (``models.workflow``).
+    """
+    if viewer.role is not Role.ASSESSOR:
+        return Q()
+    groups = Subquery(assessed_groups(viewer).values("group_id"))
+    participants = Subquery(Participant.filter(group_id__in=groups).values("id"))
+    protocols = Subquery(Protocol.filter(group_id__in=groups).values("id"))
+    return Q(
+        Q(entity="exam"),
+        Q(entity="group", entity_id__in=groups),
+        Q(entity="participant", entity_id__in=participants),
+        Q(entity="protocol", entity_id__in=protocols),
+        join_type="OR",
+    )
+
+
 def assessed_groups(viewer: Viewer):  # type: ignore[no-untyped-def]
     return CommitteeMember.filter(person_id=viewer.person_id)
 
@@ -93,10 +126,7 @@ def visible_protocols(viewer: Viewer) -> Q | None:
     scope = exam_scope(viewer)
     if scope is None:
         return None
-    protocols = Q(exam_id__in=_visible_exam_ids(scope))
-    if viewer.role is Role.ASSESSOR:
-        protocols &= Q(group_id__in=Subquery(assessed_groups(viewer).values("group_id")))
-    return protocols
+    return Q(exam_id__in=_visible_exam_ids(scope)) & protocol_scope(viewer)
 
 
 def _visible_exam_ids(scope: Q) -> Subquery:
@@ -143,6 +173,13 @@ def may_list_retaker_candidates(viewer: Viewer) -> bool:
     """Earlier participations that may come back as retakers: the awarding body places
     retakers (and the registry)."""
     return viewer.role in (Role.AWARDING_BODY, Role.REGISTRY_ADMIN)
+
+
+def extract_scope(viewer: Viewer) -> Q:
+    """The extracts of a visible protocol: a school's own only; the registry every school's."""
+    if viewer.is_admin:
+        return Q()
+    return Q(school_id=viewer.organisation_id)
 
 
 @dataclass(frozen=True)

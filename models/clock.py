@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 ESTONIA = ZoneInfo("Europe/Tallinn")
 
 
-def today() -> date:
-    return datetime.now(ESTONIA).date()
+def today(at: datetime | None = None) -> date:
+    """The date in Estonia now (or at the moment ``at``), whatever the server's time zone:
+    at 23:30 UTC on 30 November it is already 1 December in Tallinn."""
+    return (at or datetime.now(UTC)).astimezone(ESTONIA).date()
 
 
 def now() -> datetime:

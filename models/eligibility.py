@@ -56,9 +56,12 @@ def is_over_time(course: int, nominal_final_course: int) -> bool:
     return course > nominal_final_course
 
 
-def retake_candidates_filter(*, standard_id: int, exam_id: int, today: date) -> Q:
+def retake_candidates_filter(
+    *, standard_id: int, awarding_body_id: int, exam_id: int, today: date
+) -> Q:
     """Earlier participations that may come back as retakers: a failed, absent or partial
-    result in an assessed or completed exam of the same standard within a year."""
+    result in an assessed or completed exam of the same standard within a year, at the same
+    awarding body (another body's exams and their participants are not this body's to see)."""
     return Q(
         result__in=(
             ParticipantResult.FAILED,
@@ -66,6 +69,7 @@ def retake_candidates_filter(*, standard_id: int, exam_id: int, today: date) -> 
             ParticipantResult.PARTIALLY_PASSED,
         ),
         exam__standard_id=standard_id,
+        exam__awarding_body_id=awarding_body_id,
         exam__status__in=(ExamStatus.ASSESSED, ExamStatus.COMPLETED),
         exam__graduation_date__gte=one_year_before(today),
     ) & ~Q(exam_id=exam_id)

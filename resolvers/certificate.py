@@ -8,6 +8,7 @@ import strawberry
 from tortoise.expressions import Q
 
 from models.certificate import Certificate as CertificateRow
+from models.search import words_in
 from resolvers.pagination import keyset_page
 from schema.certificate import Certificate, CertificateFilter
 from schema.connection import Connection
@@ -40,14 +41,9 @@ def _filter(f: CertificateFilter | None) -> Q:
         return Q()
     q = Q()
     if f.name:
-        for word in f.name.split():
-            q &= Q(
-                Q(person__first_name__icontains=word),
-                Q(person__last_name__icontains=word),
-                join_type="OR",
-            )
+        q &= words_in("person__first_name", "person__last_name", search=f.name)
     if f.standard:
-        q &= Q(standard__name__icontains=f.standard)
+        q &= words_in("standard__name", search=f.standard)
     if f.valid_on:
         q &= Q(valid_from__lte=f.valid_on) & Q(
             Q(valid_until__isnull=True), Q(valid_until__gte=f.valid_on), join_type="OR"

@@ -4,6 +4,7 @@ registry admin) and the report for a period."""
 from __future__ import annotations
 
 from datetime import date
+from itertools import zip_longest
 from typing import Annotated
 
 import strawberry
@@ -28,6 +29,7 @@ from schema.compensation import (
     CompensationReport,
 )
 from schema.info import Info
+from schema.limits import column
 
 
 def check_period(date_from: date, date_to: date) -> None:
@@ -49,7 +51,8 @@ async def _rates(
         *RATE_COLUMNS
     )
     rates = []
-    for row, following in zip(rows, [*rows[1:], None], strict=True):
+    # each rate with the next one of the table (None after the last; no pair for no rates)
+    for row, following in zip_longest(rows, rows[1:]):
         superseded_from = None
         if following is not None and (following["curriculum_group"], following["exam_type"]) == (
             row["curriculum_group"],
@@ -71,7 +74,11 @@ class CompensationQuery:
         self,
         info: Info,
         curriculum_group: Annotated[
-            str | None, strawberry.argument(description="Only this curriculum group.")
+            str | None,
+            strawberry.argument(
+                description="Only this curriculum group.",
+                metadata=column(RateRow, "curriculum_group"),
+            ),
         ] = None,
         exam_type: Annotated[
             ExamType | None, strawberry.argument(description="Only this exam type.")

@@ -7,6 +7,7 @@ from tortoise.expressions import Q, Subquery
 
 from models.curriculum import Curriculum as CurriculumRow
 from models.curriculum import CurriculumStandard
+from models.search import name_or_code
 from resolvers.ids import pk_of
 from resolvers.pagination import keyset_page
 from schema.connection import Connection
@@ -19,7 +20,9 @@ def _filter(f: CurriculumFilter | None) -> Q:
         return Q()
     q = Q()
     if f.search:
-        q &= Q(Q(name__icontains=f.search), Q(ehis_code=f.search), join_type="OR")
+        q &= name_or_code(
+            f.search, name="name", code="ehis_code", code_column=(CurriculumRow, "ehis_code")
+        )
     if f.school:
         q &= Q(school_id=pk_of(f.school, "School", argument="filter.school"))
     if f.standard:

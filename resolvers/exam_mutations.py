@@ -11,10 +11,13 @@ from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders, user_errors
 from schema.exam import ExamCreateInput, ExamDeletePayload, ExamPayload, ExamUpdateInput
 from schema.info import Info
+from schema.limits import TEXT, at_most
 
 ExamId = Annotated[strawberry.ID, strawberry.argument(description="The exam.")]
 Version = Annotated[int, strawberry.argument(description="The version you read.")]
-Reason = Annotated[str, strawberry.argument(description="Why, shown to the other party.")]
+Reason = Annotated[
+    str, strawberry.argument(description="Why, shown to the other party.", metadata=at_most(TEXT))
+]
 
 
 async def _payload(
@@ -98,10 +101,11 @@ class ExamMutation:
 
     @strawberry.mutation(description="The awarding body accepts the exam.")
     async def exam_accept(self, info: Info, id: ExamId, version: Version) -> ExamPayload:
-        exam, errors = await attempt(
+        result, errors = await attempt(
             workflow.accept_exam(info.context.viewer, pk_of(id, "Exam"), version)
         )
-        return await _payload(info, exam, errors)
+        exam, warnings = result if result is not None else (None, [])
+        return await _payload(info, exam, errors, user_errors(warnings))
 
     @strawberry.mutation(description="Cancel an exam that has not been assessed.")
     async def exam_cancel(

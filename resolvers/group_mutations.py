@@ -9,7 +9,7 @@ import strawberry
 
 from models.workflow import group as workflow
 from resolvers.ids import pk_of
-from resolvers.mutations import attempt, fresh_loaders
+from resolvers.mutations import attempt, fresh_loaders, user_errors
 from schema.group import GroupCreateInput, GroupDeletePayload, GroupPayload, GroupUpdateInput
 from schema.info import Info
 
@@ -17,9 +17,10 @@ GroupId = Annotated[strawberry.ID, strawberry.argument(description="The group.")
 Version = Annotated[int, strawberry.argument(description="The version you read.")]
 
 
-async def _payload(info: Info, group: Any, errors: list) -> GroupPayload:
+async def _payload(info: Info, result: Any, errors: list) -> GroupPayload:
+    group, warnings = result if result is not None else (None, [])
     loaded = await fresh_loaders(info).group.by_id.load(group.id) if group is not None else None
-    return GroupPayload(group=loaded, user_errors=errors)
+    return GroupPayload(group=loaded, user_errors=errors, warnings=user_errors(warnings))
 
 
 @strawberry.type
@@ -37,12 +38,12 @@ class GroupMutation:
         fields = workflow.GroupFields(
             **{k: getattr(input, k) for k in asdict(workflow.GroupFields("", 1))}
         )
-        group, errors = await attempt(
+        result, errors = await attempt(
             workflow.create_group(
                 info.context.viewer, pk_of(exam, "Exam", argument="exam"), fields, version=version
             )
         )
-        return await _payload(info, group, errors)
+        return await _payload(info, result, errors)
 
     @strawberry.mutation(
         description="Change a group: the school while it builds the exam, the awarding body "
@@ -60,10 +61,10 @@ class GroupMutation:
             for key in ("name", "limit", "language", "date", "time", "place", "room")
             if getattr(input, key) is not None
         }
-        group, errors = await attempt(
+        result, errors = await attempt(
             workflow.update_group(info.context.viewer, pk_of(id, "ExamGroup"), version, changes)
         )
-        return await _payload(info, group, errors)
+        return await _payload(info, result, errors)
 
     @strawberry.mutation(description="The school deletes a group; its participants stay.")
     async def group_delete(self, info: Info, id: GroupId, version: Version) -> GroupDeletePayload:

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 from graphql import GraphQLError
 from tortoise.expressions import Q
+from tortoise.fields import Field
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from schema.connection import MAX_PAGE_SIZE, Connection, Edge, PageInfo
@@ -21,14 +23,38 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
 
 
-def _decode(cursor: str, size: int) -> list[Any]:
+def _invalid_cursor() -> GraphQLError:
+    return GraphQLError("the `after` cursor is not valid", extensions={"code": "BAD_USER_INPUT"})
+
+
+def _decode(cursor: str, fields: Sequence[Field[Any]]) -> list[Any]:
+    """The values a cursor holds, each checked against the column it is compared with: a
+    cursor comes from the client, so a forged one must not reach the ORM unchecked."""
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         values = None
-    if not isinstance(values, list) or len(values) != size:
-        raise GraphQLError("the `after` cursor is not valid", extensions={"code": "BAD_USER_INPUT"})
-    return values
+    if not isinstance(values, list) or len(values) != len(fields):
+        raise _invalid_cursor()
+    checked = []
+    for value, field in zip(values, fields, strict=True):
+        if value is None or isinstance(value, dict | list):
+            raise _invalid_cursor()
+        try:
+            python_value = field.to_python_value(value)
+            field.validate(python_value)
+        except Exception as e:  # noqa: BLE001 - any value the column would refuse
+            raise _invalid_cursor() from e
+        checked.append(python_value)
+    return checked
+
+
+def _field(model: type[Model], path: str) -> Field[Any]:
+    """The model field at an ORM path such as ``person__last_name``."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.fields_map[relation].related_model  # type: ignore[attr-defined]
+    return model._meta.fields_map[name]
 
 
 def check_first(first: int) -> None:
@@ -65,7 +91,8 @@ async def keyset_page(
     keys = [_row_key(columns, path.lstrip("-")) for path in order]
     page_query = queryset
     if after:
-        page_query = page_query.filter(_after_filter(order, _decode(after, len(order))))
+        fields = [_field(queryset.model, path.lstrip("-")) for path in order]
+        page_query = page_query.filter(_after_filter(order, _decode(after, fields)))
     rows = await page_query.order_by(*order).limit(first + 1).values(**columns)
     has_next = len(rows) > first
     edges = [Edge(cursor=_encode([row[k] for k in keys]), node=build(row)) for row in rows[:first]]

@@ -7,12 +7,14 @@ from typing import Annotated
 import strawberry
 
 from integrations.population_register import PopulationRegister
+from models.person import Person
 from models.workflow import assessment, placement
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders
 from resolvers.participant_mutations import participants_payload
 from schema.group import CommitteeMemberInput, GroupPayload
 from schema.info import Info
+from schema.limits import TEXT, at_most, column
 from schema.participant import (
     DistributePayload,
     ParticipantPayload,
@@ -95,10 +97,21 @@ class PlacementMutation:
         info: Info,
         exam: ExamArg,
         group: GroupArg,
-        personal_code: Annotated[str, strawberry.argument(description="Isikukood.")],
-        first_name: Annotated[str, strawberry.argument(description="First name.")],
-        last_name: Annotated[str, strawberry.argument(description="Last name.")],
-        email: Annotated[str | None, strawberry.argument(description="For notifications.")] = None,
+        personal_code: Annotated[
+            str,
+            strawberry.argument(description="Isikukood.", metadata=column(Person, "personal_code")),
+        ],
+        first_name: Annotated[
+            str,
+            strawberry.argument(description="First name.", metadata=column(Person, "first_name")),
+        ],
+        last_name: Annotated[
+            str, strawberry.argument(description="Last name.", metadata=column(Person, "last_name"))
+        ],
+        email: Annotated[
+            str | None,
+            strawberry.argument(description="For notifications.", metadata=column(Person, "email")),
+        ] = None,
     ) -> ParticipantPayload:
         created, errors = await attempt(
             placement.add_work_world_applicant(
@@ -174,7 +187,10 @@ class PlacementMutation:
         ] = None,
         absent: Annotated[bool, strawberry.argument(description="Did not come.")] = False,
         absence_reason: Annotated[
-            str | None, strawberry.argument(description="A valid written reason, if any.")
+            str | None,
+            strawberry.argument(
+                description="A valid written reason, if any.", metadata=at_most(TEXT)
+            ),
         ] = None,
     ) -> ParticipantPayload:
         recorded, errors = await attempt(

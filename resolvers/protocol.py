@@ -14,12 +14,14 @@ from strawberry.file_uploads import Upload
 
 from app.metrics import observe_signing
 from models.enums import ProtocolKind, SignatureMethod
+from models.protocol import SigningSession
 from models.workflow import protocol as drawing
 from models.workflow import signing as workflow
 from models.workflow.errors import DomainError, fail
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders, user_errors
 from schema.info import Info
+from schema.limits import at_most, column
 from schema.protocol import DocumentVerification
 from schema.protocol_signing import (
     DocumentVerifyPayload,
@@ -33,6 +35,11 @@ from signing.errors import DocumentUnreadable
 from signing.verify import verify_document
 
 T = TypeVar("T")
+
+# A certificate with a long chain of extensions is a few kilobytes in base64; a signature of
+# the largest keys (RSA 4096, ECDSA P-521 in DER) well under a kilobyte.
+CERTIFICATE_CHARACTERS = 16 * 1024
+SIGNATURE_CHARACTERS = 2 * 1024
 ProtocolId = Annotated[strawberry.ID, strawberry.argument(description="The protocol.")]
 
 
@@ -134,7 +141,11 @@ class ProtocolMutation:
         info: Info,
         protocol: ProtocolId,
         certificate: Annotated[
-            str, strawberry.argument(description="The signing certificate, base64 DER or PEM.")
+            str,
+            strawberry.argument(
+                description="The signing certificate, base64 DER or PEM.",
+                metadata=at_most(CERTIFICATE_CHARACTERS),
+            ),
         ],
         device: Annotated[
             SigningDevice, strawberry.argument(description="The device that signs.")
@@ -174,10 +185,18 @@ class ProtocolMutation:
     async def protocol_signing_complete(
         self,
         info: Info,
-        session_id: Annotated[str, strawberry.argument(description="From the first step.")],
+        session_id: Annotated[
+            str,
+            strawberry.argument(
+                description="From the first step.", metadata=column(SigningSession, "session_key")
+            ),
+        ],
         signature: Annotated[
             str,
-            strawberry.argument(description="The signature, base64 (ECDSA raw r||s or DER)."),
+            strawberry.argument(
+                description="The signature, base64 (ECDSA raw r||s or DER).",
+                metadata=at_most(SIGNATURE_CHARACTERS),
+            ),
         ],
     ) -> ProtocolPayload:
         async def complete() -> Any:

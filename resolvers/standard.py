@@ -8,8 +8,9 @@ import strawberry
 from tortoise.expressions import Q, Subquery
 
 from models.clock import today
-from models.curriculum import CurriculumStandard
+from models.curriculum import Curriculum, CurriculumStandard
 from models.enums import StandardStatus
+from models.search import name_or_code, words_in
 from models.standard import PartialQualification, Specialisation
 from models.standard import Standard as StandardRow
 from resolvers.ids import pk_of
@@ -35,7 +36,7 @@ def standard_filter(f: StandardFilter | None, today: date) -> Q:
         return Q()
     q = Q()
     if f.name:
-        q &= Q(name__icontains=f.name)
+        q &= words_in("name", search=f.name)
     for attribute in ("field_of_activity", "occupational_area", "occupation_group", "kind"):
         if (value := getattr(f, attribute)) is not None:
             q &= Q(**{attribute: value})
@@ -50,7 +51,12 @@ def standard_filter(f: StandardFilter | None, today: date) -> Q:
         q &= _status_filter(StandardStatus(f.status), today)
     if f.curriculum:
         links = CurriculumStandard.filter(
-            Q(curriculum__name__icontains=f.curriculum) | Q(curriculum__ehis_code=f.curriculum)
+            name_or_code(
+                f.curriculum,
+                name="curriculum__name",
+                code="curriculum__ehis_code",
+                code_column=(Curriculum, "ehis_code"),
+            )
         )
         q &= Q(id__in=Subquery(links.values("standard_id")))
     if f.school:
@@ -58,10 +64,10 @@ def standard_filter(f: StandardFilter | None, today: date) -> Q:
         links = CurriculumStandard.filter(curriculum__school_id=school_id)
         q &= Q(id__in=Subquery(links.values("standard_id")))
     if f.specialisation:
-        specialisations = Specialisation.filter(name__icontains=f.specialisation)
+        specialisations = Specialisation.filter(words_in("name", search=f.specialisation))
         q &= Q(id__in=Subquery(specialisations.values("standard_id")))
     if f.partial_qualification:
-        partials = PartialQualification.filter(name__icontains=f.partial_qualification)
+        partials = PartialQualification.filter(words_in("name", search=f.partial_qualification))
         q &= Q(id__in=Subquery(partials.values("standard_id")))
     return q
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import strawberry
 
 from schema.enums import CertificateKind
+from schema.limits import SEARCH, at_most
 from schema.node import Node
 
 
@@ -37,8 +38,10 @@ class Certificate(Node):
 
 @strawberry.input(description="Filters for the certificate register.")
 class CertificateFilter:
-    name: str | None = strawberry.field(default=None, description="Part of the holder's name.")
+    name: str | None = strawberry.field(
+        default=None, description="Part of the holder's name.", metadata=at_most(SEARCH)
+    )
     standard: str | None = strawberry.field(
-        default=None, description="Part of the standard's name."
+        default=None, description="Part of the standard's name.", metadata=at_most(SEARCH)
     )
     valid_on: date | None = strawberry.field(default=None, description="Valid on this day.")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from models.compensation import CompensationRate as RateRow
 from models.compensation import Rate
 from models.compensation_report import (
     BodyTotal,
@@ -23,6 +24,7 @@ from schema.describe import described_enum
 from schema.enums import ExamType, FundingCode, ParticipantResult
 from schema.errors import UserError
 from schema.info import Info
+from schema.limits import column
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import AwardingBody, School
@@ -299,21 +301,26 @@ class CompensationReport:
 @strawberry.input(description="A new compensation rate.")
 class CompensationRateInput:
     curriculum_group: str = strawberry.field(
-        description="Curriculum group: a four-digit ISCED-F code, e.g. '0715'."
+        description="Curriculum group: a four-digit ISCED-F code, e.g. '0715'.",
+        metadata=column(RateRow, "curriculum_group"),
     )
     exam_type: ExamType = strawberry.field(description="The exam type.")
     valid_from: date = strawberry.field(description="First day in force.")
     amount_cents: int = strawberry.field(
         description="Euro cents per state-funded participant (12 345 = 123,45 €)."
     )
-    basis: str | None = strawberry.field(default=None, description="Legal basis or note.")
+    basis: str | None = strawberry.field(
+        default=None, description="Legal basis or note.", metadata=column(RateRow, "basis")
+    )
 
 
 @strawberry.input(description="A rate that replaces another from a later day.")
 class CompensationRateSupersedeInput:
     valid_from: date = strawberry.field(description="First day of the new rate.")
     amount_cents: int = strawberry.field(description="Euro cents per state-funded participant.")
-    basis: str | None = strawberry.field(default=None, description="Legal basis or note.")
+    basis: str | None = strawberry.field(
+        default=None, description="Legal basis or note.", metadata=column(RateRow, "basis")
+    )
 
 
 @strawberry.type(description="Result of a change to the rate table.")

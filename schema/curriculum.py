@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from models.curriculum import final_course
+from schema.limits import SEARCH, at_most
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import School
@@ -77,7 +78,7 @@ CURRICULUM_COLUMNS = ("id", "school_id", *_SCALARS)
 @strawberry.input(description="Filters for curricula.")
 class CurriculumFilter:
     search: str | None = strawberry.field(
-        default=None, description="Part of the name, or the EHIS code."
+        default=None, description="Part of the name, or the EHIS code.", metadata=at_most(SEARCH)
     )
     school: strawberry.ID | None = strawberry.field(default=None, description="The school.")
     standard: strawberry.ID | None = strawberry.field(

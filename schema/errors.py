@@ -46,6 +46,8 @@ class ErrorCode(StrEnum):
     SIGNING_FAILED = "SIGNING_FAILED"
     RATE_EXISTS = "RATE_EXISTS"
     RATE_NOT_NEWER = "RATE_NOT_NEWER"
+    DATE_IN_PAST = "DATE_IN_PAST"
+    SHORT_NOTICE = "SHORT_NOTICE"
 
 
 # What each code means and what a client should do about it.
@@ -115,6 +117,12 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     "already exists. Supersede it instead.",
     ErrorCode.RATE_NOT_NEWER: "A superseding rate must take effect after the current one. "
     "Choose a later date.",
+    ErrorCode.DATE_IN_PAST: "A graduation date or exam day is before today (in Estonia), where "
+    "it is set or where the exam moves on (submission, acceptance). Choose today or a later "
+    "day; reschedule the group first.",
+    ErrorCode.SHORT_NOTICE: "A warning, never a refusal: the exam day is less than a month "
+    "ahead, and the exam schedule should be public a month ahead (seed 004). Make sure the "
+    "participants know.",
 }
 described_enum(
     ErrorCode,

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 
+from models.exam import Exam as ExamRow
 from schema.connection import Connection
 from schema.curriculum import Curriculum
 from schema.enums import ExamStatus, ExamType, Role
 from schema.errors import UserError
 from schema.group import ExamGroup
 from schema.info import Info
+from schema.limits import SEARCH, TEXT, at_most, column
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import AwardingBody, School
@@ -137,7 +139,13 @@ class Exam(Node):
         info: Info,
         first: int = 20,
         after: str | None = None,
-        search: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Part of a first or last name, or the start of a personal code.",
+                metadata=at_most(SEARCH),
+            ),
+        ] = None,
     ) -> Connection[Participant]:
         return await info.context.loaders.participant.of_exam(
             self.pk, first=first, after=after, search=search
@@ -152,7 +160,13 @@ class Exam(Node):
         info: Info,
         first: int = 20,
         after: str | None = None,
-        search: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Part of a first or last name, or the start of a personal code.",
+                metadata=at_most(SEARCH),
+            ),
+        ] = None,
     ) -> Connection[EligibleStudent]:
         return await info.context.loaders.participant.eligible_students(
             self, first=first, after=after, search=search
@@ -208,8 +222,12 @@ class ExamCreateInput:
     graduation_date: date = strawberry.field(description="Graduation ceremony date.")
     final_course: int = strawberry.field(description="Final course (lõpukursus).")
     responsible: strawberry.ID = strawberry.field(description="The school's responsible user.")
-    language: str = strawberry.field(default="et", description="et, ru or en.")
-    comment: str | None = strawberry.field(default=None, description="Comment for the body.")
+    language: str = strawberry.field(
+        default="et", description="et, ru or en.", metadata=column(ExamRow, "language")
+    )
+    comment: str | None = strawberry.field(
+        default=None, description="Comment for the body.", metadata=at_most(TEXT)
+    )
     exam_type: ExamType = strawberry.field(
         default=ExamType.COMBINED, description="Theory, practical or combined (the default)."
     )
@@ -222,8 +240,12 @@ class ExamUpdateInput:
     responsible: strawberry.ID | None = strawberry.field(
         default=None, description="New responsible user."
     )
-    language: str | None = strawberry.field(default=None, description="New language.")
-    comment: str | None = strawberry.field(default=None, description="New comment.")
+    language: str | None = strawberry.field(
+        default=None, description="New language.", metadata=column(ExamRow, "language")
+    )
+    comment: str | None = strawberry.field(
+        default=None, description="New comment.", metadata=at_most(TEXT)
+    )
     exam_type: ExamType | None = strawberry.field(default=None, description="New exam type.")
 
 

@@ -8,9 +8,11 @@ from typing import Any
 import strawberry
 
 from models.group import MAX_GROUP_LIMIT
+from models.group import ExamGroup as GroupRow
 from schema.enums import CommitteeRole
 from schema.errors import UserError
 from schema.info import Info
+from schema.limits import column
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.participant import Participant
@@ -90,30 +92,51 @@ class ExamGroup(Node):
 
 @strawberry.input(description="A new group.")
 class GroupCreateInput:
-    name: str = strawberry.field(description="Name, e.g. 'Keevitaja, tase 4 (G1)'.")
+    name: str = strawberry.field(
+        description="Name, e.g. 'Keevitaja, tase 4 (G1)'.", metadata=column(GroupRow, "name")
+    )
     limit: int = strawberry.field(description="Places; a few above the participants.")
-    language: str = strawberry.field(default="et", description="Language of the exam.")
+    language: str = strawberry.field(
+        default="et", description="Language of the exam.", metadata=column(GroupRow, "language")
+    )
     date: date | None = strawberry.field(default=None, description="Exam day.")
     time: time | None = strawberry.field(default=None, description="Start time.")
-    place: str | None = strawberry.field(default=None, description="Place.")
-    room: str | None = strawberry.field(default=None, description="Room.")
+    place: str | None = strawberry.field(
+        default=None, description="Place.", metadata=column(GroupRow, "place")
+    )
+    room: str | None = strawberry.field(
+        default=None, description="Room.", metadata=column(GroupRow, "room")
+    )
 
 
 @strawberry.input(description="Changes to a group; the awarding body may set place and time.")
 class GroupUpdateInput:
-    name: str | None = strawberry.field(default=None, description="New name.")
+    name: str | None = strawberry.field(
+        default=None, description="New name.", metadata=column(GroupRow, "name")
+    )
     limit: int | None = strawberry.field(default=None, description="New limit.")
-    language: str | None = strawberry.field(default=None, description="New language.")
+    language: str | None = strawberry.field(
+        default=None, description="New language.", metadata=column(GroupRow, "language")
+    )
     date: date | None = strawberry.field(default=None, description="New day.")
     time: time | None = strawberry.field(default=None, description="New start time.")
-    place: str | None = strawberry.field(default=None, description="New place.")
-    room: str | None = strawberry.field(default=None, description="New room.")
+    place: str | None = strawberry.field(
+        default=None, description="New place.", metadata=column(GroupRow, "place")
+    )
+    room: str | None = strawberry.field(
+        default=None, description="New room.", metadata=column(GroupRow, "room")
+    )
 
 
 @strawberry.type(description="Result of a change to a group.")
 class GroupPayload:
     group: ExamGroup | None = strawberry.field(description="The group after the change.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+    warnings: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Advice that did not stop the change (e.g. SHORT_NOTICE: the exam day is "
+        "less than a month ahead).",
+    )
 
 
 @strawberry.type(description="Result of groupDelete.")

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from models.clock import today
+from models.standard import Standard as StandardRow
 from models.standard import standard_status
 from schema.enums import StandardStatus
+from schema.limits import SEARCH, at_most, column
 from schema.loading import loaded
 from schema.node import Node, to_global_id
 from schema.organisation import AwardingBody, School
@@ -122,32 +124,52 @@ STANDARD_COLUMNS = ("id", *_SCALARS)
 
 @strawberry.input(description="Filters for the standards search; all given ones must match.")
 class StandardFilter:
-    name: str | None = strawberry.field(default=None, description="Part of the name.")
+    name: str | None = strawberry.field(
+        default=None, description="Part of the name.", metadata=at_most(SEARCH)
+    )
     field_of_activity: str | None = strawberry.field(
-        default=None, description="Field of activity, exactly."
+        default=None,
+        description="Field of activity, exactly.",
+        metadata=column(StandardRow, "field_of_activity"),
     )
     occupational_area: str | None = strawberry.field(
-        default=None, description="Occupational area, exactly."
+        default=None,
+        description="Occupational area, exactly.",
+        metadata=column(StandardRow, "occupational_area"),
     )
     occupation_group: str | None = strawberry.field(
-        default=None, description="Occupation group, exactly."
+        default=None,
+        description="Occupation group, exactly.",
+        metadata=column(StandardRow, "occupation_group"),
     )
     curriculum: str | None = strawberry.field(
-        default=None, description="Part of a linked curriculum's name, or its EHIS code."
+        default=None,
+        description="Part of a linked curriculum's name, or its EHIS code.",
+        metadata=at_most(SEARCH),
     )
     school: strawberry.ID | None = strawberry.field(
         default=None, description="A school where it can be learned."
     )
-    kind: str | None = strawberry.field(default=None, description="Type, exactly.")
+    kind: str | None = strawberry.field(
+        default=None, description="Type, exactly.", metadata=column(StandardRow, "kind")
+    )
     specialisation: str | None = strawberry.field(
-        default=None, description="Part of a specialisation's name."
+        default=None, description="Part of a specialisation's name.", metadata=at_most(SEARCH)
     )
     partial_qualification: str | None = strawberry.field(
-        default=None, description="Part of a partial qualification's name."
+        default=None,
+        description="Part of a partial qualification's name.",
+        metadata=at_most(SEARCH),
     )
     ekr_level: int | None = strawberry.field(default=None, description="EKR level.")
     eqf_level: int | None = strawberry.field(default=None, description="EQF level.")
-    isco: str | None = strawberry.field(default=None, description="ISCO code prefix.")
-    isced: str | None = strawberry.field(default=None, description="ISCED code prefix.")
-    emtak: str | None = strawberry.field(default=None, description="EMTAK code prefix.")
+    isco: str | None = strawberry.field(
+        default=None, description="ISCO code prefix.", metadata=column(StandardRow, "isco")
+    )
+    isced: str | None = strawberry.field(
+        default=None, description="ISCED code prefix.", metadata=column(StandardRow, "isced")
+    )
+    emtak: str | None = strawberry.field(
+        default=None, description="EMTAK code prefix.", metadata=column(StandardRow, "emtak")
+    )
     status: StandardStatus | None = strawberry.field(default=None, description="Validity today.")

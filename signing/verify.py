@@ -21,12 +21,16 @@ from pyhanko_certvalidator import ValidationContext
 from signing._issuing import pem_to_der
 from signing.certificates import display_name, personal_code
 from signing.errors import DocumentUnreadable
+from signing.modifications import DIFF_POLICY, only_validation_data_after
 
 __all__ = ["SignatureReport", "VerificationReport", "verify_document"]
 
 logger = logging.getLogger(__name__)
 
 _UNCHANGED = (ModificationLevel.NONE, ModificationLevel.LTA_UPDATES)
+"""After a locking signature: nothing, or validation data and document timestamps only."""
+_SIGNING_ONLY = (*_UNCHANGED, ModificationLevel.FORM_FILLING)
+"""After any other signature: also signature fields filled in (see ``signing.modifications``)."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,9 @@ class SignatureReport:
         trusted: The signer certificate chains to a trusted root and the timestamp token
             (if any) is valid and trusted.
         covers_whole_document: No bytes follow this signature's revision.
-        modified_after: The document was changed after this signature in a way it does not
-            allow, or at all after a locking signature.
+        modified_after: The document was changed after this signature by more than signing
+            its signature fields, or, after a locking signature, by more than validation
+            data and document timestamps (``signing.modifications``).
         level: ``"B-B"``, ``"B-T"``, ``"B-LT"`` or ``"B-LTA"``.
     """
 
@@ -170,14 +175,20 @@ async def verify_document(
     for sig in signatures:
         try:
             status = await async_validate_pdf_signature(
-                sig, signer_validation_context=context, ts_validation_context=context
+                sig,
+                signer_validation_context=context,
+                ts_validation_context=context,
+                diff_policy=DIFF_POLICY,
             )
             report = _report(sig, status, reader)
         except Exception as e:  # noqa: BLE001 - a damaged signature is a verdict, not a crash
             logger.info("signature %r could not be validated: %s", sig, e)
             reports.append(_broken(sig))
             continue
-        if sig.docmdp_level == MDPPerm.NO_CHANGES and status.modification_level not in _UNCHANGED:
+        if sig.docmdp_level == MDPPerm.NO_CHANGES and (
+            status.modification_level not in _UNCHANGED
+            or not only_validation_data_after(reader, sig.signed_revision)
+        ):
             lock_broken = True
         reports.append(report)
     if lock_broken:
@@ -192,9 +203,7 @@ def _report(
     timestamp_ok = timestamp is None or (timestamp.intact and timestamp.valid and timestamp.trusted)
     signer = sig.signer_cert
     modification = status.modification_level
-    modified_after = (
-        status.docmdp_ok is False or modification is None or modification == ModificationLevel.OTHER
-    )
+    modified_after = status.docmdp_ok is False or modification not in _SIGNING_ONLY
     return SignatureReport(
         field_name=str(sig.field_name),
         signer_name=display_name(signer),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from models.enums import (
     FundingCode,
     OrganisationKind,
     ParticipantKind,
+    ParticipantResult,
     ProtocolKind,
     ProtocolStatus,
     Role,
@@ -217,3 +219,64 @@ async def create_signature(protocol: Protocol, signer: Person, **overrides: Any)
     }
     values.update(overrides)
     return await Signature.create(**values)
+
+
+@dataclass
+class PermissionWorld:
+    """Two awarding bodies and two schools, for permission matrices (``viewers`` by name)."""
+
+    organisations: dict[str, Organisation]
+    exams: dict[str, Exam]
+    groups: dict[str, ExamGroup]
+    participants: dict[str, Participant]
+    viewers: dict[str, tuple[Person, Role] | None]
+
+
+async def create_permission_world() -> PermissionWorld:
+    """School A has a submitted exam (groups G1 and G2, an assessor in G1) and a draft; school
+    B one submitted exam (group GB), each sent to its own awarding body. Viewers: the public,
+    each school, body and commission chair, the assessor and the registry admin."""
+    body_a, body_b = await create_awarding_body(), await create_awarding_body()
+    school_a, school_b = await create_school(), await create_school()
+    exam_a = await create_exam(school=school_a, awarding_body=body_a)
+    draft_a = await create_exam(school=school_a, awarding_body=body_a, status=ExamStatus.DRAFT)
+    exam_b = await create_exam(school=school_b, awarding_body=body_b)
+    g1 = await create_group(exam_a, name="G1")
+    g2 = await create_group(exam_a, name="G2")
+    gb = await create_group(exam_b, name="GB")
+    p1 = await create_participant(
+        exam_a,
+        g1,
+        funding_code=FundingCode.R,
+        special_needs=True,
+        result=ParticipantResult.PASSED,
+        score=88,
+    )
+    p2 = await create_participant(exam_a, g2, funding_code=FundingCode.T, score=None)
+    pd = await create_participant(draft_a, None)
+    pb = await create_participant(exam_b, gb, funding_code=FundingCode.M)
+    assessor = await create_user(Role.ASSESSOR, body_a)
+    await create_committee_member(g1, assessor, CommitteeRole.EMPLOYER)
+    viewers: dict[str, tuple[Person, Role] | None] = {
+        "public": None,
+        "school_a": (await create_user(Role.SCHOOL, school_a), Role.SCHOOL),
+        "school_b": (await create_user(Role.SCHOOL, school_b), Role.SCHOOL),
+        "body_a": (await create_user(Role.AWARDING_BODY, body_a), Role.AWARDING_BODY),
+        "body_b": (await create_user(Role.AWARDING_BODY, body_b), Role.AWARDING_BODY),
+        "assessor_a": (assessor, Role.ASSESSOR),
+        "chair_a": (await create_user(Role.COMMISSION_CHAIR, body_a), Role.COMMISSION_CHAIR),
+        "chair_b": (await create_user(Role.COMMISSION_CHAIR, body_b), Role.COMMISSION_CHAIR),
+        "admin": (await create_user(Role.REGISTRY_ADMIN, None), Role.REGISTRY_ADMIN),
+    }
+    return PermissionWorld(
+        organisations={
+            "body_a": body_a,
+            "body_b": body_b,
+            "school_a": school_a,
+            "school_b": school_b,
+        },
+        exams={"exam_a": exam_a, "draft_a": draft_a, "exam_b": exam_b},
+        groups={"G1": g1, "G2": g2, "GB": gb},
+        participants={"p1": p1, "p2": p2, "pd": pd, "pb": pb},
+        viewers=viewers,
+    )

@@ -8,7 +8,9 @@ import holidays
 from stdnum.ee import registrikood
 
 from app.demo import DEMO_USERS, load_demo_data
+from models.access import Viewer
 from models.certificate import Certificate
+from models.clock import today
 from models.curriculum import Curriculum, CurriculumStandard, final_course
 from models.enums import (
     ExamStatus,
@@ -29,6 +31,7 @@ from models.personal_code import is_valid_personal_code
 from models.protocol import Protocol, ProtocolNumberSequence
 from models.standard import Standard
 from models.student import Student
+from models.workflow.exam import accept_exam, submit_exam
 
 TODAY = dt.date(2026, 11, 21)
 SEED_EHIS_CODES = set(
@@ -359,3 +362,31 @@ async def test_the_completed_exams_are_compensated_on_a_first_run(empty_db: str)
     assert all(line.rate is not None and line.amount_cents for line in report.lines)
     assert report.amount_cents > 0
     assert await Curriculum.filter(curriculum_group__isnull=True).count() == 0
+
+
+async def test_the_open_exams_move_on_through_the_workflow_as_loaded_today(empty_db: str) -> None:
+    # given the demo data loaded for the day the workflow runs on (its past exams are data, as
+    # they happened; the open ones are planned from that day on)
+    day = today()
+    await load_demo_data(today=day)
+    past = await ExamGroup.filter(date__lt=day).values_list("exam__status", flat=True)
+    assert {ExamStatus(s) for s in past} >= {ExamStatus.ASSESSED, ExamStatus.COMPLETED}
+
+    # when each submitted exam is accepted by its awarding body, and the returned one is sent
+    # again by its school, through the workflow's own calls (which refuse past dates)
+    moved = []
+    for exam in await Exam.filter(status__in=[ExamStatus.SUBMITTED, ExamStatus.RETURNED]):
+        role = Role.AWARDING_BODY if exam.status == ExamStatus.SUBMITTED else Role.SCHOOL
+        organisation = exam.awarding_body_id if role is Role.AWARDING_BODY else exam.school_id
+        person = await RoleAssignment.filter(role=role, organisation_id=organisation).first()
+        assert person is not None
+        viewer = Viewer(person_id=person.person_id, role=role, organisation_id=organisation)
+        if role is Role.AWARDING_BODY:
+            accepted, _ = await accept_exam(viewer, exam.id, exam.version)
+            moved.append(accepted.status)
+        else:
+            submitted, _ = await submit_exam(viewer, exam.id, exam.version)
+            moved.append(submitted.status)
+
+    # then every one of them moved on: no demo date lies in the past where it must not
+    assert sorted(moved) == sorted([ExamStatus.ACCEPTED, ExamStatus.ACCEPTED, ExamStatus.SUBMITTED])

@@ -7,22 +7,13 @@ groups, participants and their guarded fields; the test asserts exactly what com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from models.enums import CommitteeRole, ExamStatus, FundingCode, ParticipantResult, Role
+from models.enums import FundingCode
 from schema.node import to_global_id
-from tests.factories import (
-    create_awarding_body,
-    create_committee_member,
-    create_exam,
-    create_group,
-    create_participant,
-    create_school,
-    create_user,
-)
+from tests.factories import PermissionWorld, create_permission_world
 
 GUARDED = ("fundingCode", "stateFunded", "specialNeeds", "result", "score")
 
@@ -46,54 +37,9 @@ NODE = "query ($id: ID!) { node(id: $id) { id ... on Participant { person { pers
 EXAMS = "{ exams(first: 50) { totalCount edges { node { id } } } }"
 
 
-@dataclass
-class World:
-    exams: dict[str, Any]
-    groups: dict[str, Any]
-    participants: dict[str, Any]
-    viewers: dict[str, tuple[Any, Role] | None]
-
-
 @pytest.fixture
-async def world(api) -> World:  # type: ignore[no-untyped-def]
-    body_a, body_b = await create_awarding_body(), await create_awarding_body()
-    school_a, school_b = await create_school(), await create_school()
-    exam_a = await create_exam(school=school_a, awarding_body=body_a)
-    draft_a = await create_exam(school=school_a, awarding_body=body_a, status=ExamStatus.DRAFT)
-    exam_b = await create_exam(school=school_b, awarding_body=body_b)
-    g1 = await create_group(exam_a, name="G1")
-    g2 = await create_group(exam_a, name="G2")
-    gb = await create_group(exam_b, name="GB")
-    p1 = await create_participant(
-        exam_a,
-        g1,
-        funding_code=FundingCode.R,
-        special_needs=True,
-        result=ParticipantResult.PASSED,
-        score=88,
-    )
-    p2 = await create_participant(exam_a, g2, funding_code=FundingCode.T, score=None)
-    pd = await create_participant(draft_a, None)
-    pb = await create_participant(exam_b, gb, funding_code=FundingCode.M)
-    assessor = await create_user(Role.ASSESSOR, body_a)
-    await create_committee_member(g1, assessor, CommitteeRole.EMPLOYER)
-    viewers: dict[str, tuple[Any, Role] | None] = {
-        "public": None,
-        "school_a": (await create_user(Role.SCHOOL, school_a), Role.SCHOOL),
-        "school_b": (await create_user(Role.SCHOOL, school_b), Role.SCHOOL),
-        "body_a": (await create_user(Role.AWARDING_BODY, body_a), Role.AWARDING_BODY),
-        "body_b": (await create_user(Role.AWARDING_BODY, body_b), Role.AWARDING_BODY),
-        "assessor_a": (assessor, Role.ASSESSOR),
-        "chair_a": (await create_user(Role.COMMISSION_CHAIR, body_a), Role.COMMISSION_CHAIR),
-        "chair_b": (await create_user(Role.COMMISSION_CHAIR, body_b), Role.COMMISSION_CHAIR),
-        "admin": (await create_user(Role.REGISTRY_ADMIN, None), Role.REGISTRY_ADMIN),
-    }
-    return World(
-        exams={"exam_a": exam_a, "draft_a": draft_a, "exam_b": exam_b},
-        groups={"G1": g1, "G2": g2, "GB": gb},
-        participants={"p1": p1, "p2": p2, "pd": pd, "pb": pb},
-        viewers=viewers,
-    )
+async def world(api) -> PermissionWorld:  # type: ignore[no-untyped-def]
+    return await create_permission_world()
 
 
 # viewer -> exam -> the participants (by group) they see; absent exam = not visible at all.

@@ -1,4 +1,5 @@
-"""The checks an exam must pass before it is sent to the awarding body (seeds 000, 004)."""
+"""The checks an exam must pass before it is sent to the awarding body and accepted (seeds
+000, 004)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datetime import date
 import holidays
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from models.clock import today
 from models.enums import ExamStatus
 from models.exam import Exam
 from models.group import ExamGroup
 from models.participant import Participant
+from models.workflow import dates
 from models.workflow.errors import DomainError, Problem, problem
 
 _ESTONIAN_HOLIDAYS = holidays.country_holidays("EE")
@@ -58,9 +61,21 @@ async def before_submit(exam: Exam, connection: BaseDBAsyncClient) -> list[Probl
             )
     if any(p["special_needs"] for p in participants) and not (exam.comment or "").strip():
         problems.append(problem("COMMENT_REQUIRED", ["comment"]))
+    dated, notice = dates.exam_problems(exam.graduation_date, groups, today())
+    problems += dated
+    warnings += notice
     problems += _day_problems(groups)
     problems += await _duplicate_entries(exam, groups, connection)
     problems += await _participants_elsewhere(exam, groups, participants, connection)
+    if problems:
+        raise DomainError(problems)
+    return warnings
+
+
+async def before_accept(exam: Exam, connection: BaseDBAsyncClient) -> list[Problem]:
+    """Acceptance needs dates still ahead (raised); short notice is a warning (returned)."""
+    groups = await ExamGroup.filter(exam_id=exam.id).using_db(connection).order_by("name")
+    problems, warnings = dates.exam_problems(exam.graduation_date, groups, today())
     if problems:
         raise DomainError(problems)
     return warnings

@@ -85,10 +85,22 @@ MESSAGES = {
     "A rate for curriculum group {group}, {exam_type} exams, from {day} already exists.",
     "RATE_NOT_NEWER": "Uus määr peab kehtima hiljem kui {day}. / "
     "The new rate must take effect after {day}.",
+    "DATE_IN_PAST": "Kuupäev {day} on möödas (täna on {today}). / "
+    "The date {day} is in the past (today is {today}).",
+    "SHORT_NOTICE": "Eksamipäevani {day} on vähem kui {months} kuu; eksamigraafik peaks olema "
+    "avalik vähemalt kuu aega ette. / The exam day {day} is less than {months} month ahead; the "
+    "exam schedule should be public at least a month ahead.",
     "SERVER_SIGNING_DISABLED": "Serveris hoitavate võtmetega allkirjastamine on välja lülitatud; "
     "kasuta ID-kaarti, Mobiil-ID-d või Smart-ID-d. / Signing with server-held keys is off; "
     "use an ID-card, Mobile-ID or Smart-ID.",
 }
+
+
+TOO_LONG = (
+    "Liiga pikk: {length} märki, lubatud kuni {max}. / "
+    "Too long: {length} characters, at most {max}."
+)
+"""The detail of INVALID_INPUT for a value longer than its field allows (never the value)."""
 
 
 def problem(code: str, field: Sequence[str] | None = None, **values: object) -> Problem:

@@ -19,7 +19,7 @@ from models.notification import ExamEvent, raise_exam_event
 from models.person import RoleAssignment
 from models.standard import Standard, StandardAwardingBody, standard_status
 from models.student import Student
-from models.workflow import checks
+from models.workflow import checks, dates
 from models.workflow.common import audit, bump, changed, exam_for_update
 from models.workflow.errors import DomainError, Problem, fail, problem
 from models.workflow.policy import check
@@ -43,6 +43,8 @@ class ExamDraft:
 
 async def _validate_fields(viewer: Viewer, values: dict[str, Any]) -> list[Problem]:
     problems = []
+    if "graduation_date" in values:
+        problems += dates.past(values["graduation_date"], ["graduationDate"], today())
     if "language" in values and values["language"] not in LANGUAGES:
         problems.append(
             problem("INVALID_INPUT", ["language"], detail="Keel: et, ru või en. / Language.")
@@ -94,6 +96,7 @@ async def create_exam(viewer: Viewer, draft: ExamDraft) -> Exam:
     problems = await _validate_fields(
         viewer,
         {
+            "graduation_date": draft.graduation_date,
             "language": draft.language,
             "final_course": draft.final_course,
             "responsible_id": draft.responsible_id,
@@ -209,6 +212,8 @@ async def _transition(
             if exam.version != version:
                 raise fail("STALE_VERSION", ["version"])
             warnings = await checks.before_submit(exam, connection)
+        elif action == "exam.accept":
+            warnings = await checks.before_accept(exam, connection)
         assert rule.to is not None
         before = {"status": exam.status, **{key: getattr(exam, key) for key in changes}}
         await bump(Exam, exam.id, version, connection, status=rule.to, **changes)
@@ -245,9 +250,8 @@ async def return_exam(viewer: Viewer, exam_id: int, version: int, reason: str) -
     return exam
 
 
-async def accept_exam(viewer: Viewer, exam_id: int, version: int) -> Exam:
-    exam, _ = await _transition(viewer, exam_id, version, "exam.accept", accepted_at=now())
-    return exam
+async def accept_exam(viewer: Viewer, exam_id: int, version: int) -> tuple[Exam, list[Problem]]:
+    return await _transition(viewer, exam_id, version, "exam.accept", accepted_at=now())
 
 
 async def cancel_exam(viewer: Viewer, exam_id: int, version: int, reason: str) -> Exam:

@@ -9,10 +9,12 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from models.access import Viewer
+from models.clock import today
 from models.enums import Role
 from models.events import transaction
 from models.group import MAX_GROUP_LIMIT, ExamGroup
 from models.participant import Participant
+from models.workflow import dates
 from models.workflow.common import (
     audit,
     bump,
@@ -21,7 +23,7 @@ from models.workflow.common import (
     expect_version,
     group_for_update,
 )
-from models.workflow.errors import fail
+from models.workflow.errors import DomainError, Problem, fail
 from models.workflow.policy import check
 
 SCHEDULE_FIELDS = {"date", "time", "place", "room"}
@@ -36,6 +38,16 @@ class GroupFields:
     time: time | None = None
     place: str | None = None
     room: str | None = None
+
+
+def _schedule(values: dict[str, Any]) -> list[Problem]:
+    """A past exam day is refused (raised); one less than a month ahead is a warning."""
+    if values.get("date") is not None:
+        day = today()
+        if problems := dates.past(values["date"], ["date"], day):
+            raise DomainError(problems)
+        return dates.short_notice(values["date"], ["date"], day)
+    return []
 
 
 def _validate(values: dict[str, Any]) -> None:
@@ -59,9 +71,11 @@ def _name_taken() -> Exception:
 
 async def create_group(
     viewer: Viewer, exam_id: int, fields: GroupFields, *, version: int | None = None
-) -> ExamGroup:
+) -> tuple[ExamGroup, list[Problem]]:
+    """The new group, and warnings (an exam day less than a month ahead)."""
     values = asdict(fields)
     _validate(values)
+    warnings = _schedule(values)
     try:
         async with transaction() as connection:
             exam = await exam_for_update(viewer, exam_id, connection)
@@ -80,13 +94,15 @@ async def create_group(
             )
     except IntegrityError:
         raise _name_taken() from None
-    return group
+    return group, warnings
 
 
 async def update_group(
     viewer: Viewer, group_id: int, version: int, changes: dict[str, Any]
-) -> ExamGroup:
+) -> tuple[ExamGroup, list[Problem]]:
+    """The changed group, and warnings (a new exam day less than a month ahead)."""
     _validate(changes)
+    warnings = _schedule(changes)
     existing = await ExamGroup.get_or_none(id=group_id)
     if existing is None:
         raise fail("NOT_FOUND", ["group"])
@@ -125,7 +141,7 @@ async def update_group(
             )
     except IntegrityError:
         raise _name_taken() from None
-    return await ExamGroup.get(id=group_id)
+    return await ExamGroup.get(id=group_id), warnings
 
 
 async def delete_group(viewer: Viewer, group_id: int, version: int) -> int:

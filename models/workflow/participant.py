@@ -97,8 +97,9 @@ async def add_participants(
             viewer,
             action="exam.participants_add",
             exam_id=exam.id,
-            entity="participant",
-            entity_id=None,
+            # about the group they join, so it is seen by whoever sees that group
+            entity="group" if group else "participant",
+            entity_id=group.id if group else None,
             before=None,
             after={"participants": [p.id for p in created], "group": group.id if group else None},
         )

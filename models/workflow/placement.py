@@ -87,16 +87,17 @@ async def distribute(viewer: Viewer, exam_id: int, *, version: int | None = None
             )
         for group_id, ids in placed.items():
             await Participant.filter(id__in=ids).using_db(connection).update(group_id=group_id)
-        await audit(
-            connection,
-            viewer,
-            action="exam.distribute",
-            exam_id=exam.id,
-            entity="participant",
-            entity_id=None,
-            before=None,
-            after={"placed": {str(g): ids for g, ids in placed.items()}},
-        )
+            # one event per group, seen by whoever sees that group (models.access)
+            await audit(
+                connection,
+                viewer,
+                action="exam.distribute",
+                exam_id=exam.id,
+                entity="group",
+                entity_id=group_id,
+                before=None,
+                after={"placed": ids},
+            )
     return len(waiting)
 
 
@@ -224,7 +225,10 @@ async def add_retakers(
             p.id: p
             for p in await Participant.filter(
                 retake_candidates_filter(
-                    standard_id=exam.standard_id, exam_id=exam.id, today=today()
+                    standard_id=exam.standard_id,
+                    awarding_body_id=exam.awarding_body_id,
+                    exam_id=exam.id,
+                    today=today(),
                 ),
                 id__in=list(earlier_participant_ids),
             ).using_db(connection)
@@ -275,8 +279,8 @@ async def add_retakers(
             viewer,
             action="exam.retakers_add",
             exam_id=exam.id,
-            entity="participant",
-            entity_id=None,
+            entity="group",
+            entity_id=group.id,
             before=None,
             after={"participants": [p.id for p in created], "from": list(earlier)},
         )

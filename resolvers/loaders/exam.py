@@ -7,7 +7,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from models.access import Viewer, exam_scope, sees_personal_code_of
+from models.access import Viewer, exam_scope, history_scope, sees_personal_code_of
 from models.audit import AuditEvent as AuditEventRow
 from models.exam import Exam as ExamRow
 from resolvers.loaders.batch import batched, by_key
@@ -50,11 +50,12 @@ class ExamLoaders:
         self, exam_pk: int, *, first: int, after: str | None
     ) -> Connection[AuditEvent]:
         """A page of the exam's audit trail, newest first. The exam itself was reached
-        through the row scope, so its parties see its history."""
+        through the row scope; its events are scoped like the groups, participants and
+        protocols they are about (models.access.history_scope)."""
         if exam_scope(self.viewer) is None:
             return empty_connection()
         return await keyset_page(
-            AuditEventRow.filter(exam_id=exam_pk),
+            AuditEventRow.filter(history_scope(self.viewer), exam_id=exam_pk),
             order=["-id"],
             columns=_HISTORY_COLUMNS,
             first=first,

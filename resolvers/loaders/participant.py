@@ -22,6 +22,7 @@ from models.curriculum import Curriculum as CurriculumRow
 from models.curriculum import final_course
 from models.eligibility import eligible_students_filter, is_over_time, retake_candidates_filter
 from models.participant import Participant as ParticipantRow
+from models.search import words_in
 from models.student import Student
 from resolvers.loaders.batch import batched, by_key, grouped
 from resolvers.loaders.person import PERSON_COLUMNS
@@ -59,11 +60,7 @@ def _name_search(search: str | None) -> Q:
     search = search.strip()
     if search.isdigit():
         return Q(person__personal_code__startswith=search)
-    return Q(
-        Q(person__last_name__icontains=search),
-        Q(person__first_name__icontains=search),
-        join_type="OR",
-    )
+    return words_in("person__first_name", "person__last_name", search=search)
 
 
 class ParticipantLoaders:
@@ -160,7 +157,10 @@ class ParticipantLoaders:
         if not may_list_retaker_candidates(self.viewer):
             return empty_connection()
         condition = retake_candidates_filter(
-            standard_id=exam.standard_id, exam_id=exam.pk, today=today()
+            standard_id=exam.standard_id,
+            awarding_body_id=exam.awarding_body_id,
+            exam_id=exam.pk,
+            today=today(),
         )
         in_this_exam = ParticipantRow.filter(exam_id=exam.pk).values("person_id")
         return await keyset_page(

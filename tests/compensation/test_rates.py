@@ -136,3 +136,34 @@ async def test_a_rate_is_a_node_for_the_roles_that_report(api, admin):
 
     assert as_admin["data"]["node"]["amountCents"] == 12_345
     assert as_public["data"]["node"] is None
+
+
+FILTERED = """
+query ($group: String, $type: ExamType) {
+  compensationRates(curriculumGroup: $group, examType: $type) { validFrom supersededFrom }
+}"""
+
+
+@pytest.mark.parametrize(
+    ("variables", "listed"),
+    [
+        ({"group": "9999"}, []),  # a group with no rates
+        ({"group": "0715", "type": "THEORY"}, []),  # a type with no rates
+        ({"group": "0715"}, [("2024-01-01", None)]),  # exactly one: no successor
+    ],
+)
+async def test_a_filter_with_no_or_one_rate_lists_exactly_those(api, admin, variables, listed):
+    await api.query(ADD, {"input": RATE}, as_=admin)
+
+    result = await api.query(FILTERED, variables, as_=admin)
+
+    assert "errors" not in result, result
+    rates = result["data"]["compensationRates"]
+    assert [(r["validFrom"], r["supersededFrom"]) for r in rates] == listed
+
+
+async def test_an_empty_rate_table_is_an_empty_list(api, admin):
+    result = await api.query(RATES, as_=admin)
+
+    assert "errors" not in result, result
+    assert result["data"]["compensationRates"] == []

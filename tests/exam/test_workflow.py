@@ -4,7 +4,6 @@ the submission checks, and that a refused change leaves everything as it was."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,8 +16,8 @@ from models.group import ExamGroup
 from models.participant import Participant
 from models.standard import StandardAwardingBody
 from schema.node import from_global_id, to_global_id
+from tests.exam.conftest import School
 from tests.factories import (
-    create_awarding_body,
     create_curriculum,
     create_exam,
     create_group,
@@ -112,51 +111,13 @@ def next_weekday(start: date, weekday: int) -> date:
 
 
 def exam_day() -> date:
-    """A Wednesday a few weeks ahead that is no public holiday."""
+    """A Wednesday more than a month ahead (no short notice) that is no public holiday."""
     from models.workflow.checks import day_problem
 
-    day = next_weekday(today() + timedelta(days=21), 2)
+    day = next_weekday(today() + timedelta(days=45), 2)
     while day_problem(day):
         day += timedelta(days=7)
     return day
-
-
-@dataclass
-class School:
-    school: Any
-    body: Any
-    standard: Any
-    curriculum: Any
-    user: Any
-    body_user: Any
-    students: list[Any]
-
-    def as_school(self) -> tuple[Any, Role]:
-        return (self.user, Role.SCHOOL)
-
-    def as_body(self) -> tuple[Any, Role]:
-        return (self.body_user, Role.AWARDING_BODY)
-
-
-@pytest.fixture
-async def world(api) -> School:  # type: ignore[no-untyped-def]
-    school, body, standard = (
-        await create_school(),
-        await create_awarding_body(),
-        await create_standard(),
-    )
-    await StandardAwardingBody.create(standard=standard, awarding_body=body)
-    curriculum = await create_curriculum(school, standard, nominal_years=3)
-    students = [await create_student(curriculum, course=3) for _ in range(8)]
-    return School(
-        school,
-        body,
-        standard,
-        curriculum,
-        await create_user(Role.SCHOOL, school),
-        await create_user(Role.AWARDING_BODY, body),
-        students,
-    )
 
 
 def sid(student: Any) -> str:

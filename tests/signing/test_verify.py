@@ -17,6 +17,7 @@ from signing.pki import DevelopmentPki
 from signing.timestamps import local_timestamper
 from signing.verify import VerificationReport, verify_document
 from tests.signing.conftest import FIRST, SECOND, make_pdf
+from tests.signing.tampering import add_annotation
 
 
 @pytest.fixture(scope="module")
@@ -28,31 +29,6 @@ async def two_signatures(pki: DevelopmentPki) -> bytes:
     )
     person = pki.person("38001085718", "Mari", "Maasikas")
     return await sign_with_key(once, SECOND, person, timestamper=stamper, lock=True, reason="OK")
-
-
-def add_annotation(pdf: bytes) -> bytes:
-    writer = IncrementalPdfFileWriter(BytesIO(pdf))
-    page_ref = writer.root["/Pages"]["/Kids"][0]
-    page = page_ref.get_object()
-    annotation = writer.add_object(
-        generic.DictionaryObject(
-            {
-                generic.NameObject("/Type"): generic.NameObject("/Annot"),
-                generic.NameObject("/Subtype"): generic.NameObject("/Text"),
-                generic.NameObject("/Rect"): generic.ArrayObject(
-                    [generic.NumberObject(n) for n in (10, 10, 30, 30)]
-                ),
-                generic.NameObject("/Contents"): generic.TextStringObject("Muudetud / Changed"),
-            }
-        )
-    )
-    annotations = page.get("/Annots", generic.ArrayObject())
-    annotations.append(annotation)
-    page["/Annots"] = annotations
-    writer.update_container(page_ref)
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def change_text(pdf: bytes) -> bytes:

@@ -1,6 +1,7 @@
 """Independent checks of signed PDFs with tools that do not share pyHanko's code.
 
 * :func:`assert_pdfsig_valid` — poppler's ``pdfsig`` with an NSS database holding the root.
+* :func:`assert_pdfsig_appended_after` — pdfsig's view of a change after the last signature.
 * :func:`assert_openssl_cms_valid` — ``openssl cms -verify`` over each signature's byte ranges.
 * :func:`assert_openssl_timestamps_valid` — ``openssl ts -verify`` of each signature timestamp.
 
@@ -23,6 +24,7 @@ __all__ = [
     "EmbeddedSignature",
     "assert_openssl_cms_valid",
     "assert_openssl_timestamps_valid",
+    "assert_pdfsig_appended_after",
     "assert_pdfsig_valid",
     "embedded_signatures",
     "make_nss_db",
@@ -193,3 +195,20 @@ def assert_openssl_timestamps_valid(pdf: bytes, root_pem: bytes, tsa_pem: bytes)
                 assert "Verification: OK" in result.stdout, result.stdout
                 checked += 1
     return checked
+
+
+def assert_pdfsig_appended_after(pdf: bytes, nssdir: Path, *, expected_signatures: int) -> str:
+    """Check with ``pdfsig`` that every signature is intact but the last is not the whole file.
+
+    This is pdfsig's view of a document changed after its last signature: it does no
+    modification analysis, so it says "Not total document signed" whatever was appended.
+
+    Returns:
+        pdfsig's output.
+    """
+    output = assert_pdfsig_valid(
+        pdf, nssdir, expected_signatures=expected_signatures, last_covers_all=False
+    )
+    last = re.split(r"^Signature #\d+:\s*$", output, flags=re.MULTILINE)[-1]
+    assert "Not total document signed" in last, output
+    return output

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
+
+import pytest
 
 from models.clock import today
 from models.standard import PartialQualification, Specialisation
@@ -52,6 +56,27 @@ async def test_a_forged_cursor_is_a_clear_error(api):
 
     assert result["data"] is None
     assert result["errors"][0]["message"] == "the `after` cursor is not valid"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["x" * 300, 1, 1],  # longer than the name column
+        ["Kutse", "üks", 1],  # not a version number
+        ["Kutse", 1, None],  # no id
+        [{"name": "Kutse"}, 1, 1],  # not a value at all
+    ],
+)
+async def test_a_cursor_whose_values_the_columns_refuse_is_a_clear_error(api, values):
+    await create_standard(name="Kutse A, tase 4")
+    forged = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+
+    result = await api.query(SEARCH, {"first": 3, "after": forged})
+
+    assert result["data"] is None
+    assert [(e["message"], e["extensions"]) for e in result["errors"]] == [
+        ("the `after` cursor is not valid", {"code": "BAD_USER_INPUT"})
+    ]
 
 
 async def test_filters_by_each_of_the_seeds_fields(api):
