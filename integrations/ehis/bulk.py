@@ -20,13 +20,8 @@ from integrations.ehis.format import StandardRef, StudentRecord
 from integrations.report import KindCounts
 
 STAGING = "ehis_student_in"
-STAGING_COLUMNS = (
-    "position",
-    "personal_code",
-    "first_name",
-    "last_name",
-    "curriculum_id",
-    "standard_id",
+# The student's own values, stored as the file gives them.
+_STUDENT_VALUES = (
     "course",
     "funding_code",
     "special_needs",
@@ -34,6 +29,15 @@ STAGING_COLUMNS = (
     "started_on",
     "ends_on",
     "studies_ended_on",
+)
+STAGING_COLUMNS = (
+    "position",
+    "personal_code",
+    "first_name",
+    "last_name",
+    "curriculum_id",
+    "standard_id",
+    *_STUDENT_VALUES,
 )
 CREATE_STAGING = f"""
 CREATE TEMPORARY TABLE {STAGING} (
@@ -74,15 +78,6 @@ SELECT count(*) FILTER (WHERE created) AS created,
 FROM upserted
 """
 
-_STUDENT_VALUES = (
-    "course",
-    "funding_code",
-    "special_needs",
-    "language",
-    "started_on",
-    "ends_on",
-    "studies_ended_on",
-)
 _VALUES = ", ".join(_STUDENT_VALUES)
 _STAGED = ", ".join(f"i.{c}" for c in _STUDENT_VALUES)
 _SET = ", ".join(f"{c} = EXCLUDED.{c}" for c in _STUDENT_VALUES)
