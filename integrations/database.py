@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from contextlib import asynccontextmanager
 from typing import Any, Protocol, TypeVar
 
+from asyncpg import PostgresError
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import BaseORMException
 from tortoise.models import Model
@@ -36,8 +37,9 @@ async def import_transaction(*, dry_run: bool) -> AsyncIterator[BaseDBAsyncClien
     A dry run is rolled back at the end. A database error rolls everything back.
 
     Raises:
-        ImportAbortedError: The database refused a statement (its text may hold personal
-            data, so only its type is named; the original is chained as `__cause__`).
+        ImportAbortedError: The database refused a statement, through the ORM or a raw
+            asyncpg call (its text may hold personal data, so only its type is named; the
+            original is chained as `__cause__`).
     """
     try:
         async with in_transaction() as connection:
@@ -48,7 +50,7 @@ async def import_transaction(*, dry_run: bool) -> AsyncIterator[BaseDBAsyncClien
                 raise _RollBack
     except _RollBack:
         return
-    except BaseORMException as error:
+    except (BaseORMException, PostgresError) as error:
         raise ImportAbortedError(
             f"the database refused the import ({type(error).__name__}); nothing was changed"
         ) from error

@@ -7,10 +7,12 @@ becomes a `RowProblem` (collected by `RowReader`) and only that row is refused.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,23 @@ EHIS_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")  # EHIS screens and e
 TRUE_WORDS = frozenset({"true", "1", "yes", "jah", "y", "j"})
 FALSE_WORDS = frozenset({"false", "0", "no", "ei", "n", "e"})
 DATE_REASON = "must be a date, YYYY-MM-DD or DD.MM.YYYY"
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block with Python's cyclic garbage collector paused.
+
+    Reading a file builds tens of thousands of small objects and no reference cycles; a full
+    collection that starts in the middle walks the whole process heap and can cost more than
+    a third of the checks of a 10 000-row file. Memory is still freed by reference counting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def read_json_object(path: Path) -> dict[str, Any]:

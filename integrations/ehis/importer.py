@@ -2,10 +2,12 @@
 upserted in one transaction.
 
 Keys: a school by its EHIS code, a curriculum by its EHIS code, a person by personal code, a
-student by (person, curriculum). New rows are inserted in batches, changed rows updated in
-batches, and nothing is ever deleted except curriculum–standard links the file no longer
-lists. Exams are untouched: a participant keeps the course, funding code, special needs and
-language it had when it was added to an exam.
+student by (person, curriculum). Nothing is ever deleted except curriculum–standard links the
+file no longer lists. On PostgreSQL the people and students (nearly all of a file) are copied
+into a staging table and upserted with one statement each (`bulk.py`); elsewhere new rows are
+inserted in batches and changed rows updated in batches, by the same rules. Exams are
+untouched: a participant keeps the course, funding code, special needs and language it had
+when it was added to an exam.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from integrations.database import (
     sync_links,
     values_in,
 )
+from integrations.ehis import bulk
 from integrations.ehis.format import (
     CURRICULA,
     SCHOOLS,
@@ -44,6 +47,8 @@ from models.student import Student
 
 PERSONS = "persons"
 REPORT_KINDS = (SCHOOLS, CURRICULA, PERSONS, STUDENTS)
+# Databases whose people and students are upserted set-based (bulk.py); others row by row.
+SET_BASED_DIALECTS = frozenset({"postgres"})
 
 
 async def import_ehis(
@@ -101,8 +106,11 @@ class _EhisImport:
         await self.load_standards()
         await self.curricula()
         students = self.students_with_known_references()
-        await self.persons(students)
-        await self.students(students)
+        if self.db.capabilities.dialect in SET_BASED_DIALECTS:
+            await self.persons_and_students_set_based(students)
+        else:
+            await self.persons(students)
+            await self.students(students)
 
     async def schools(self) -> None:
         records = self.batch.schools
@@ -220,6 +228,19 @@ class _EhisImport:
             if ok:
                 accepted.append(record)
         return accepted
+
+    async def persons_and_students_set_based(self, students: list[StudentRecord]) -> None:
+        """PostgreSQL: COPY the rows into a staging table, then upsert people and students
+        with one statement each (`bulk.py`); the same rules and counts as below."""
+        rows = bulk.staging_rows(students, self.curriculum_ids, self.standard_ids)
+        people = len({s.personal_code for s in students})
+        self.progress(PERSONS, 0, people)
+        self.progress(STUDENTS, 0, len(rows))
+        await bulk.stage(self.db, rows)
+        (await bulk.upsert_persons(self.db)).add_to(self.report.counts[PERSONS])
+        self.progress(PERSONS, people, people)
+        (await bulk.upsert_students(self.db, len(rows))).add_to(self.report.counts[STUDENTS])
+        self.progress(STUDENTS, len(rows), len(rows))
 
     async def persons(self, students: list[StudentRecord]) -> None:
         """People by personal code; a person on several curricula takes the first row's name."""

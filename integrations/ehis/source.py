@@ -12,7 +12,7 @@ from typing import Protocol
 
 from integrations.ehis.format import JSON_KEYS, KINDS, REQUIRED_COLUMNS, EhisBatch
 from integrations.report import RowRef, SourceUnreadableError
-from integrations.rows import json_rows, read_csv_rows, read_json_object
+from integrations.rows import collector_paused, json_rows, read_csv_rows, read_json_object
 
 
 class EhisSource(Protocol):
@@ -55,16 +55,17 @@ class EhisFileSource:
 
     def _read(self) -> EhisBatch:
         batch = EhisBatch()
-        for path in self.paths:
-            if path.suffix.lower() == ".json":
-                _add_json(batch, path)
-            elif path.suffix.lower() == ".csv":
-                kind = csv_kind(path)
-                rows = read_csv_rows(path, REQUIRED_COLUMNS[kind])
-                batch.add_rows(kind, ((RowRef(path.name, kind, n), v) for n, v in rows))
-            else:
-                raise SourceUnreadableError(f"{path.name}: an EHIS file is .json or .csv")
-        batch.drop_duplicates()
+        with collector_paused():
+            for path in self.paths:
+                if path.suffix.lower() == ".json":
+                    _add_json(batch, path)
+                elif path.suffix.lower() == ".csv":
+                    kind = csv_kind(path)
+                    rows = read_csv_rows(path, REQUIRED_COLUMNS[kind])
+                    batch.add_rows(kind, ((RowRef(path.name, kind, n), v) for n, v in rows))
+                else:
+                    raise SourceUnreadableError(f"{path.name}: an EHIS file is .json or .csv")
+            batch.drop_duplicates()
         return batch
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.models import Model
 
 from models.curriculum import CurriculumStandard
 from models.standard import PartialQualification as PartialQualificationRow
@@ -13,6 +15,29 @@ from models.standard import Standard as StandardRow
 from resolvers.loaders.batch import batched, by_key, grouped
 from schema.node import to_global_id
 from schema.standard import STANDARD_COLUMNS, PartialQualification, Specialisation, Standard
+
+Part = TypeVar("Part", PartialQualification, Specialisation)
+
+
+def _parts_by_standard(model: type[Model], part: type[Part]) -> DataLoader[int, list[Part]]:
+    """A standard's partial qualifications or specialisations, by name."""
+
+    async def load(ids: list[int]) -> list[list[Part]]:
+        rows = (
+            await model.filter(standard_id__in=ids)
+            .order_by("name", "id")
+            .values("id", "standard_id", "name")
+        )
+        name = part.__name__
+        return grouped(
+            ids,
+            (
+                (row["standard_id"], part(id=to_global_id(name, row["id"]), name=row["name"]))
+                for row in rows
+            ),
+        )
+
+    return batched(load)
 
 
 class StandardLoaders:
@@ -40,49 +65,9 @@ class StandardLoaders:
     @cached_property
     def partial_qualifications(self) -> DataLoader[int, list[PartialQualification]]:
         """By standard."""
-
-        async def load(ids: list[int]) -> list[list[PartialQualification]]:
-            rows = (
-                await PartialQualificationRow.filter(standard_id__in=ids)
-                .order_by("name", "id")
-                .values("id", "standard_id", "name")
-            )
-            return grouped(
-                ids,
-                (
-                    (
-                        row["standard_id"],
-                        PartialQualification(
-                            id=to_global_id("PartialQualification", row["id"]), name=row["name"]
-                        ),
-                    )
-                    for row in rows
-                ),
-            )
-
-        return batched(load)
+        return _parts_by_standard(PartialQualificationRow, PartialQualification)
 
     @cached_property
     def specialisations(self) -> DataLoader[int, list[Specialisation]]:
         """By standard."""
-
-        async def load(ids: list[int]) -> list[list[Specialisation]]:
-            rows = (
-                await SpecialisationRow.filter(standard_id__in=ids)
-                .order_by("name", "id")
-                .values("id", "standard_id", "name")
-            )
-            return grouped(
-                ids,
-                (
-                    (
-                        row["standard_id"],
-                        Specialisation(
-                            id=to_global_id("Specialisation", row["id"]), name=row["name"]
-                        ),
-                    )
-                    for row in rows
-                ),
-            )
-
-        return batched(load)
+        return _parts_by_standard(SpecialisationRow, Specialisation)
