@@ -63,6 +63,8 @@ class GraphQLApp(GraphQL[Context, None]):
             signing=self.signing,
             request=request,
             response=response,
+            # Compiled root fields' JSON goes into the response unparsed (encode_json).
+            extra={"splice_json": True},
         )
 
     def encode_json(self, data: object) -> bytes:

@@ -17,6 +17,7 @@ from models.access import (
     exam_scope,
     group_scope,
     participant_scope,
+    protocol_scope,
     report_scope,
     sees_personal_code_of,
     sees_personal_data_of_participants,
@@ -24,9 +25,8 @@ from models.access import (
 from models.compensation import CompensationRate as CompensationRateRow
 from models.curriculum import Curriculum as CurriculumRow
 from models.curriculum import CurriculumStandard
-from models.enums import OrganisationKind, Role
+from models.enums import OrganisationKind
 from models.exam import Exam as ExamRow
-from models.group import CommitteeMember as CommitteeMemberRow
 from models.group import ExamGroup as ExamGroupRow
 from models.organisation import Organisation
 from models.participant import Participant as ParticipantRow
@@ -131,14 +131,8 @@ class Loaders:
         scope = exam_scope(self.viewer)
         if scope is None:
             return None
-        protocols = Q(exam_id__in=Subquery(ExamRow.filter(scope).values("id")))
-        if self.viewer.role is Role.ASSESSOR:
-            protocols &= Q(
-                group_id__in=Subquery(
-                    CommitteeMemberRow.filter(person_id=self.viewer.person_id).values("group_id")
-                )
-            )
-        return protocols
+        visible_exam_ids = Subquery(ExamRow.filter(scope).values("id"))
+        return Q(exam_id__in=visible_exam_ids) & protocol_scope(self.viewer)
 
     # ----- exams, groups, participants, protocols (scoped) -----
     @cached_property

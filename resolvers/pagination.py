@@ -18,7 +18,9 @@ T = TypeVar("T")
 
 
 def _encode(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+    return base64.urlsafe_b64encode(
+        json.dumps(values, default=str, ensure_ascii=False).encode()
+    ).decode()
 
 
 def _decode(cursor: str, size: int) -> list[Any]:
