@@ -351,10 +351,16 @@ class Settings:
 def tortoise_config(database_url: str) -> dict[str, object]:
     """The Tortoise configuration for one database; migrations live in models/migrations."""
     url = database_url.replace("postgresql://", "postgres://", 1)
+    connection: object = url
     if url.startswith("postgres://"):
-        url = "asyncpg://" + url[len("postgres://") :]
+        from tortoise.backends.base.config_generator import expand_db_url
+
+        from app.pgconnection import connection_options
+
+        connection = expand_db_url("asyncpg://" + url[len("postgres://") :])
+        connection["credentials"].update(connection_options())  # type: ignore[index]
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

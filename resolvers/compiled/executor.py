@@ -56,6 +56,9 @@ class StatementCache:
 
 STATEMENTS = StatementCache()
 
+# Root fields answered by a compiled statement in this process (tests check the path ran).
+ANSWERED = [0]
+
 
 def postgres_client() -> AsyncpgDBClient | None:
     client = connections.get("default")
@@ -166,6 +169,7 @@ async def run(
     splice: bool,
 ) -> Any:
     text = await fetch_json(client, compiled, values)
+    ANSWERED[0] += 1
     if text is None:
         return None
     if compiled.plan is None:
