@@ -354,11 +354,16 @@ def tortoise_config(database_url: str) -> dict[str, object]:
     connection: object = url
     if url.startswith("postgres://"):
         from tortoise.backends.base.config_generator import expand_db_url
+        from tortoise.exceptions import ConfigurationError
 
         from app.pgconnection import connection_options
 
-        connection = expand_db_url("asyncpg://" + url[len("postgres://") :])
-        connection["credentials"].update(connection_options())  # type: ignore[index]
+        try:
+            connection = expand_db_url("asyncpg://" + url[len("postgres://") :])
+            connection["credentials"].update(connection_options())  # type: ignore[index]
+        except (ConfigurationError, ValueError):
+            connection = url  # malformed: Settings names the variable when it is read
+
     return {
         "connections": {"default": connection},
         "apps": {

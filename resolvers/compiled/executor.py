@@ -56,7 +56,7 @@ class StatementCache:
 
 STATEMENTS = StatementCache()
 
-# Root fields answered by a compiled statement in this process (tests check the path ran).
+# Root fields sent to a compiled statement in this process (tests check the path ran).
 ANSWERED = [0]
 
 
@@ -168,8 +168,8 @@ async def run(
     path: Path,
     splice: bool,
 ) -> Any:
-    text = await fetch_json(client, compiled, values)
     ANSWERED[0] += 1
+    text = await fetch_json(client, compiled, values)
     if text is None:
         return None
     if compiled.plan is None:

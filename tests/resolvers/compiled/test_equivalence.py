@@ -131,9 +131,9 @@ async def test_every_role_gets_the_same_answers_on_both_paths(api, demo_viewers)
         for query, variables in FAILING:
             await _query(api, who, query, variables)
 
-    # Both paths ran and were compared, for every role that sees exams.
-    assert COMPARED[0] - compared >= len(demo_viewers) * 10
+    # Both paths ran and were compared, for every role that sees exams (not the public).
     assert ANSWERED[0] - answered >= (len(demo_viewers) - 1) * 8
+    assert COMPARED[0] - compared >= (len(demo_viewers) - 1) * 8
 
 
 async def test_paging_by_cursor_walks_the_same_rows_and_cursors_work_on_either_path(
