@@ -150,7 +150,8 @@ def paged(
         f"SELECT {', '.join(columns)} FROM {target.table} {a} {joins} "
         f"WHERE {render(conditions, a)} ORDER BY {order_sql} LIMIT {first} + 1"
     )
-    expression = f"(SELECT json_build_object({', '.join(pairs)}) FROM ({rows}) {c})"
+    # One row even when no aggregate is asked for (`{ totalCount }`): the empty grouping set.
+    expression = f"(SELECT json_build_object({', '.join(pairs)}) FROM ({rows}) {c} GROUP BY ())"
     return expression, ObjectPlan(connection_type, steps) if steps else None
 
 
