@@ -64,7 +64,7 @@ class GraphQLApp(GraphQL[Context, None]):
             request=request,
             response=response,
             # Compiled root fields' JSON goes into the response unparsed (encode_json).
-            extra={"splice_json": True},
+            extra={"splice_json": True, "compiled_reads": self.settings.compiled_reads},
         )
 
     def encode_json(self, data: object) -> bytes:

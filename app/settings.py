@@ -225,6 +225,9 @@ class Settings:
     max_query_tokens: int = 2000
     max_aliases: int = 15
     max_query_cost: int = 100_000
+    # On PostgreSQL, `exam` and `exams` are answered by one compiled statement each
+    # (resolvers/compiled); off: every field takes the resolver path, as on SQLite.
+    compiled_reads: bool = True
     # Behaviour
     production: bool = False
     load_demo_data: bool = True
@@ -328,6 +331,7 @@ class Settings:
             workers=_int("EH_WORKERS", 1),
             migrate_on_start=_bool("EH_MIGRATE_ON_START", True),
             mail_in_serve=_bool("EH_MAIL_IN_SERVE", True),
+            compiled_reads=_bool("EH_COMPILED_READS", True),
             shutdown_timeout_seconds=_int("EH_SHUTDOWN_TIMEOUT_SECONDS", 25),
             log_format=log_format,
             log_level=log_level,

@@ -162,3 +162,22 @@ async def test_the_statement_cache_keeps_a_bounded_number_of_documents(api, monk
         assert body["data"]["exams"]["edges"][0]["node"] == {f"a{n}": to_global_id("Exam", exam.id)}
         assert len(STATEMENTS) <= 5
     STATEMENTS.clear()
+
+
+async def test_with_compiled_reads_off_every_field_takes_the_resolver_path(app, api):
+    from dataclasses import replace
+
+    from app.asgi import create_app
+    from tests.client import Api
+
+    user, exam, _ = await _world()
+    token = await api.token_for(user, Role.SCHOOL)
+    settings = replace(app.state.settings, compiled_reads=False)
+    off = Api(create_app(settings, migrate=False, demo=False))
+    answered = ANSWERED[0]
+
+    body = await off.query(DISTINCT.format(n=0), token=token)
+    await off.http.aclose()
+
+    assert body["data"]["exams"]["edges"] == [{"node": {"a0": to_global_id("Exam", exam.id)}}]
+    assert ANSWERED[0] == answered
