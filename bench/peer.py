@@ -182,7 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         handles, sizes = setup["handles"], setup["sizes"]
         auth = {"Authorization": f"Bearer {setup['token']}"}
         project = Server(
-            database_url=url, key_file=key_file, workers=1, env={"EH_LOG_LEVEL": "WARNING"}
+            database_url=url,
+            key_file=key_file,
+            workers=1,
+            env={"EH_LOG_LEVEL": "WARNING"},
+            log=work / "project.log",
         )
         servers.append(project)
         port = free_port()
