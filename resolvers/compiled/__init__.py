@@ -9,7 +9,8 @@ joined in at their paths; root fields that are not compiled take today's path wh
 
 - `catalog`: which GraphQL types and fields map to which tables, columns and relations;
 - `spelling`: scalars spelled in SQL exactly as Strawberry spells them;
-- `compiler`: a root field's selection to SQL and a plan of what Python still does;
+- `compiler`: a selection to SQL and a plan of what Python still does;
+- `roots`: the root fields compiled (`exam`, `exams`);
 - `connections`: keyset-paginated connections in SQL, cursors as `resolvers/pagination.py`;
 - `plan`: the compiled root field and its walk (guards' errors, fallback subtrees);
 - `executor`: the cache of compiled statements and running them;

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from graphql import (
-    GraphQLError,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
@@ -34,7 +33,6 @@ from models.access import (
 from models.enums import Role
 from resolvers.compiled.catalog import (
     CATALOG,
-    EXAMS,
     PARTICIPANT_CODES,
     Paged,
     Relation,
@@ -45,14 +43,12 @@ from resolvers.compiled.catalog import (
 from resolvers.compiled.plan import (
     FORBIDDEN_MARK,
     Binding,
-    CompiledRoot,
     Decline,
     FieldStep,
     Getter,
     ObjectPlan,
 )
 from resolvers.compiled.spelling import global_id, literal, scalar
-from resolvers.ids import pk_of
 from schema.guards import PERSONAL_CODE, PERSONAL_DATA
 
 # json_build_object takes at most 100 arguments.
@@ -304,37 +300,3 @@ def item_nullable(graphql_type: Any) -> bool:
         graphql_type = graphql_type.of_type
     assert isinstance(graphql_type, GraphQLList)
     return nullable(graphql_type.of_type)
-
-
-def compile_root(
-    context: Any, field_def: GraphQLField, details: list[FieldDetails]
-) -> CompiledRoot:
-    """The statement of one root field; Decline when it is not compiled."""
-    name = details[0].node.name.value
-    compiler = Compiler(context, context.context_value.viewer.role)
-    if name == "exam":
-        exam_type = object_type(field_def)
-        a = compiler.alias()
-        obj, plan = compiler.object(exam_type, details, a, "own")
-        pk = compiler.bind(lambda binding: _exam_pk(binding, field_def, details[0]), "int")
-        sql = (
-            f"SELECT ({obj})::text FROM exam {a} "
-            f"WHERE {a}.id = {pk} AND {' AND '.join(compiler.scoped('exam', a))}"
-        )
-        return CompiledRoot(sql, compiler.getters, plan)
-    if name == "exams":
-        from resolvers.compiled.connections import paged
-
-        compiled = paged(compiler, EXAMS, field_def, details, None)
-        if compiled is None:
-            raise Decline
-        expression, plan = compiled
-        return CompiledRoot(f"SELECT ({expression})::text", compiler.getters, plan)
-    raise Decline
-
-
-def _exam_pk(binding: Binding, field_def: GraphQLField, details: FieldDetails) -> int:
-    try:
-        return pk_of(arguments(binding, field_def, details)["id"], "Exam")
-    except GraphQLError as error:
-        raise Decline from error

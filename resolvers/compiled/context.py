@@ -11,9 +11,9 @@ from graphql.language import Visitor
 from graphql.pyutils import Path
 
 from app.execution import FastExecutionContext
-from resolvers.compiled.compiler import compile_root
 from resolvers.compiled.executor import STATEMENTS, parameters, postgres_client, run
 from resolvers.compiled.plan import CompiledRoot, Decline
+from resolvers.compiled.roots import compile_root
 
 # Off: every field takes today's path (tests compare both paths with it).
 compiled_reads: ContextVar[bool] = ContextVar("compiled_reads", default=True)
