@@ -63,6 +63,9 @@ class GraphQLApp(GraphQL[Context, None]):
             signing=self.signing,
             request=request,
             response=response,
+            # Compiled root fields' JSON goes into the response unparsed (encode_json).
+            splice_json=True,
+            compiled_reads=self.settings.compiled_reads,
         )
 
     def encode_json(self, data: object) -> bytes:

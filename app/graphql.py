@@ -18,12 +18,12 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from app.cost import QueryCostLimiter
-from app.execution import FastExecutionContext
 from app.observe import OperationObserver
 from app.settings import Settings
 from models.access import PUBLIC
 from resolvers.certificate import CertificateQuery
 from resolvers.compensation import CompensationMutation, CompensationQuery
+from resolvers.compiled.context import CompiledExecutionContext
 from resolvers.curriculum import CurriculumQuery
 from resolvers.exam import ExamQuery
 from resolvers.exam_mutations import ExamMutation
@@ -90,7 +90,7 @@ def make_schema(
     max_tokens: int,
     max_aliases: int,
     max_cost: int,
-    execution_context_class: type[Any] = FastExecutionContext,
+    execution_context_class: type[Any] = CompiledExecutionContext,
 ) -> strawberry.Schema:
     """A new schema; `build_schema` keeps one per configuration."""
     # The rules are built once: ValidationCache keys on them, and limiters made per request

@@ -227,6 +227,9 @@ class Settings:
     max_query_tokens: int = 2000
     max_aliases: int = 15
     max_query_cost: int = 100_000
+    # On PostgreSQL, `exam` and `exams` are answered by one compiled statement each
+    # (resolvers/compiled); off: every field takes the resolver path, as on SQLite.
+    compiled_reads: bool = True
     # Behaviour
     production: bool = False
     load_demo_data: bool = True
@@ -330,6 +333,7 @@ class Settings:
             workers=_int("EH_WORKERS", 1),
             migrate_on_start=_bool("EH_MIGRATE_ON_START", True),
             mail_in_serve=_bool("EH_MAIL_IN_SERVE", True),
+            compiled_reads=_bool("EH_COMPILED_READS", True),
             shutdown_timeout_seconds=_int("EH_SHUTDOWN_TIMEOUT_SECONDS", 25),
             log_format=log_format,
             log_level=log_level,
@@ -353,10 +357,18 @@ class Settings:
 def tortoise_config(database_url: str) -> dict[str, object]:
     """The Tortoise configuration for one database; migrations live in models/migrations."""
     url = database_url.replace("postgresql://", "postgres://", 1)
-    if url.startswith("postgres://"):
-        url = "asyncpg://" + url[len("postgres://") :]
     connection: str | dict[str, Any] = url
-    if url.startswith("sqlite://"):
+    if url.startswith("postgres://"):
+        from tortoise.exceptions import ConfigurationError
+
+        from app.pgconnection import connection_options
+
+        try:
+            connection = expand_db_url("asyncpg://" + url[len("postgres://") :])
+            connection["credentials"].update(connection_options())
+        except (ConfigurationError, ValueError):
+            connection = url  # malformed: Settings names the variable when it is read
+    elif url.startswith("sqlite://"):
         # Unicode UPPER/LOWER, so that searches ignore case in Estonian as on PostgreSQL.
         connection = {**expand_db_url(url), "engine": "models.sqlite_unicode"}
     return {

@@ -42,6 +42,7 @@ class Server:
         workers: int,
         env: dict[str, str],
         stock: bool = False,
+        log: Path | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -61,8 +62,16 @@ class Server:
             "EH_DEMO_DATA": "false",
             "PYTHONPATH": str(PROJECT_ROOT),
         }
+        # Its output goes to `log` when given (wrk ends runs with requests in flight, which
+        # uvicorn reports as errors).
+        output = log.open("w") if log is not None else None
         self.process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=environment, start_new_session=True
+            command,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            start_new_session=True,
+            stdout=output,
+            stderr=subprocess.STDOUT if output is not None else None,
         )
 
     async def wait_ready(self, limit_seconds: float = 30.0) -> None:

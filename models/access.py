@@ -6,6 +6,7 @@ and loaders apply these filters; they never test roles themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tortoise.expressions import Q, Subquery
@@ -41,39 +42,75 @@ PUBLIC = Viewer()
 _SENT = Q(submitted_at__not_isnull=True)
 
 
-def exam_scope(viewer: Viewer) -> Q | None:
-    """The exams the viewer may see, or None when they may see none."""
+@dataclass(frozen=True)
+class ExamVisibility:
+    """What a role's row scope is made of: the one declaration of who sees which exams,
+    groups, participants and protocols. `exam_scope` and its siblings render it as Tortoise
+    filters for the ORM path; `scope_sql` renders the same rule as SQL predicates for the
+    compiled read path (resolvers/compiled)."""
+
+    everything: bool = False
+    school_id: int | None = None
+    awarding_body_id: int | None = None
+    # Only exams that were sent (submitted) to the awarding body: never a school's draft.
+    sent_only: bool = False
+    # An assessor: only the exams, groups and protocols of this person's committees.
+    committee_person_id: int | None = None
+
+
+def exam_visibility(viewer: Viewer) -> ExamVisibility | None:
+    """The viewer's row scope, or None when they may see no exams at all (the public)."""
     match viewer.role:
         case Role.REGISTRY_ADMIN:
-            return Q()
+            return ExamVisibility(everything=True)
         case Role.SCHOOL:
-            return Q(school_id=viewer.organisation_id)
+            return ExamVisibility(school_id=viewer.organisation_id)
         case Role.AWARDING_BODY | Role.COMMISSION_CHAIR:
-            return Q(_SENT, awarding_body_id=viewer.organisation_id)
+            return ExamVisibility(awarding_body_id=viewer.organisation_id, sent_only=True)
         case Role.ASSESSOR:
-            return Q(_SENT, id__in=Subquery(assessed_groups(viewer).values("group__exam_id")))
+            return ExamVisibility(sent_only=True, committee_person_id=viewer.person_id)
         case _:
             return None
 
 
+def exam_scope(viewer: Viewer) -> Q | None:
+    """The exams the viewer may see, or None when they may see none."""
+    visibility = exam_visibility(viewer)
+    if visibility is None:
+        return None
+    scope = Q()
+    if visibility.sent_only:
+        scope &= _SENT
+    if visibility.school_id is not None:
+        scope &= Q(school_id=visibility.school_id)
+    if visibility.awarding_body_id is not None:
+        scope &= Q(awarding_body_id=visibility.awarding_body_id)
+    if visibility.committee_person_id is not None:
+        scope &= Q(id__in=Subquery(assessed_groups(viewer).values("group__exam_id")))
+    return scope
+
+
 def group_scope(viewer: Viewer) -> Q:
     """Extra filter on the groups of a visible exam: an assessor sees only their committees'."""
-    if viewer.role is Role.ASSESSOR:
+    visibility = exam_visibility(viewer)
+    if visibility is not None and visibility.committee_person_id is not None:
         return Q(id__in=Subquery(assessed_groups(viewer).values("group_id")))
     return Q()
 
 
 def participant_scope(viewer: Viewer) -> Q:
     """Extra filter on the participants of a visible exam (an assessor: their groups only)."""
-    if viewer.role is Role.ASSESSOR:
+    visibility = exam_visibility(viewer)
+    if visibility is not None and visibility.committee_person_id is not None:
         return Q(group_id__in=Subquery(assessed_groups(viewer).values("group_id")))
     return Q()
 
 
 def protocol_scope(viewer: Viewer) -> Q:
-    """Extra filter on the protocols of a visible exam (an assessor: their groups' assessment
-    protocols, never the commission protocol)."""
-    if viewer.role is Role.ASSESSOR:
+    """Extra filter on the protocols of a visible exam: an assessor sees only their groups'
+    assessment protocols, never the commission protocol (which belongs to no group)."""
+    visibility = exam_visibility(viewer)
+    if visibility is not None and visibility.committee_person_id is not None:
         return Q(group_id__in=Subquery(assessed_groups(viewer).values("group_id")))
     return Q()
 
@@ -133,6 +170,44 @@ def _visible_exam_ids(scope: Q) -> Subquery:
     return Subquery(Exam.filter(scope).values("id"))
 
 
+@dataclass(frozen=True)
+class ScopeSql:
+    """`ExamVisibility` as SQL predicates over table aliases, for the compiled read path.
+
+    `bind(name)` returns the placeholder of a parameter whose value is the attribute `name`
+    of the request's `ExamVisibility`, so one statement serves every viewer of a role."""
+
+    exam: str
+    group_of_exam: str
+    participant_of_exam: str
+    protocol_of_exam: str
+
+
+def scope_sql(visibility: ExamVisibility, bind: Callable[[str], str]) -> ScopeSql:
+    """The row scopes as SQL templates: `{t}` stands for the row's table alias."""
+    exam: list[str] = []
+    if visibility.sent_only:
+        exam.append("{t}.submitted_at IS NOT NULL")
+    if visibility.school_id is not None:
+        exam.append(f"{{t}}.school_id = {bind('school_id')}")
+    if visibility.awarding_body_id is not None:
+        exam.append(f"{{t}}.awarding_body_id = {bind('awarding_body_id')}")
+    committee_groups = "TRUE"
+    if visibility.committee_person_id is not None:
+        committee = (
+            "SELECT cm.group_id FROM committee_member cm "
+            f"WHERE cm.person_id = {bind('committee_person_id')}"
+        )
+        exam.append(f"{{t}}.id IN (SELECT g.exam_id FROM exam_group g WHERE g.id IN ({committee}))")
+        committee_groups = f"{{t}}.{{column}} IN ({committee})"
+    return ScopeSql(
+        exam=" AND ".join(exam) or "TRUE",
+        group_of_exam=committee_groups.replace("{column}", "id"),
+        participant_of_exam=committee_groups.replace("{column}", "group_id"),
+        protocol_of_exam=committee_groups.replace("{column}", "group_id"),
+    )
+
+
 def sees_personal_data_of_participants(viewer: Viewer) -> bool:
     """Personal codes, funding codes, special needs and results of an exam's participants.
 
@@ -144,9 +219,17 @@ def sees_personal_data_of_participants(viewer: Viewer) -> bool:
     return viewer.role is not None
 
 
+def sees_personal_codes_of_others(viewer: Viewer) -> bool:
+    """Outside an exam's participant list, the registry sees everyone's personal code;
+    anyone else only their own (`sees_personal_code_of`)."""
+    return viewer.is_admin
+
+
 def sees_personal_code_of(viewer: Viewer, person_id: int) -> bool:
     """A person's code outside an exam's participant list: themselves and the registry."""
-    return viewer.is_admin or (viewer.person_id is not None and viewer.person_id == person_id)
+    return sees_personal_codes_of_others(viewer) or (
+        viewer.person_id is not None and viewer.person_id == person_id
+    )
 
 
 def may_download_protocol(viewer: Viewer, kind: str, group_id: int | None) -> bool:

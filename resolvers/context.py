@@ -23,3 +23,8 @@ class Context:
     signing: SigningSetup | None = None
     request: Any = None
     response: Any = None
+    # The compiled read path (resolvers/compiled) answers root fields here; off, every field
+    # takes the resolvers. Its JSON goes into the response unparsed only where the caller
+    # encodes the response itself (the HTTP app), not for schema.execute() in tests.
+    compiled_reads: bool = True
+    splice_json: bool = False

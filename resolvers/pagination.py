@@ -20,21 +20,29 @@ T = TypeVar("T")
 
 
 def _encode(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+    return base64.urlsafe_b64encode(
+        json.dumps(values, default=str, ensure_ascii=False).encode()
+    ).decode()
 
 
 def _invalid_cursor() -> GraphQLError:
     return GraphQLError("the `after` cursor is not valid", extensions={"code": "BAD_USER_INPUT"})
 
 
-def _decode(cursor: str, fields: Sequence[Field[Any]]) -> list[Any]:
-    """The values a cursor holds, each checked against the column it is compared with: a
-    cursor comes from the client, so a forged one must not reach the ORM unchecked."""
+def cursor_values(cursor: str) -> list[Any] | None:
+    """The values a cursor holds as JSON gave them, unchecked; None when it holds no list."""
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (binascii.Error, ValueError, UnicodeDecodeError):
-        values = None
-    if not isinstance(values, list) or len(values) != len(fields):
+        return None
+    return values if isinstance(values, list) else None
+
+
+def _decode(cursor: str, fields: Sequence[Field[Any]]) -> list[Any]:
+    """The values a cursor holds, each checked against the column it is compared with: a
+    cursor comes from the client, so a forged one must not reach the ORM unchecked."""
+    values = cursor_values(cursor)
+    if values is None or len(values) != len(fields):
         raise _invalid_cursor()
     checked = []
     for value, field in zip(values, fields, strict=True):
