@@ -70,25 +70,26 @@ SIGNING = Histogram(
     buckets=SIGNING_BUCKETS,
 )
 
-# Operation names come from clients: only GraphQL names are labels, and only so many of them
-# per process, so that a client cannot make the metrics grow without bound.
+# Operation names come from clients, so a name is a label only when the server knows it: the
+# operations registered as trusted documents or shipped as examples (`register_operation_names`).
+# Any other name is `other`: a client can neither grow the label set nor put text of its own
+# (a personal code, say) into the metrics.
 ANONYMOUS = "anonymous"
 OTHER = "other"
-MAX_OPERATIONS = 200
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
 _known: set[str] = set()
 
 
+def register_operation_names(names: Iterable[str]) -> None:
+    """Let these operation names be metric labels (names that are not GraphQL names are skipped)."""
+    _known.update(name for name in names if _NAME.fullmatch(name))
+
+
 def operation_label(name: str | None) -> str:
-    """The label for an operation name: the name itself, `anonymous` or `other`."""
+    """The label for an operation name: a registered name, `anonymous` or `other`."""
     if not name:
         return ANONYMOUS
-    if name in _known:
-        return name
-    if len(_known) >= MAX_OPERATIONS or not _NAME.fullmatch(name):
-        return OTHER
-    _known.add(name)
-    return name
+    return name if name in _known else OTHER
 
 
 # `labels()` validates and locks on every call: keep each label pair's children (bounded, as

@@ -38,6 +38,7 @@ def _requests(operation: str, status: str = "200") -> tuple[str, tuple[tuple[str
 
 
 async def test_requests_are_counted_and_timed_by_operation_name(api):
+    metrics.register_operation_names(["Kodulehe_Statistika"])
     before = await _scrape(api)
 
     for _ in range(3):
@@ -53,6 +54,7 @@ async def test_requests_are_counted_and_timed_by_operation_name(api):
 
 
 async def test_errors_and_refused_tokens_are_counted(api):
+    metrics.register_operation_names(["Vigane"])
     before = await _scrape(api)
 
     await api.post("query Vigane { statistics { nope } }")
@@ -66,19 +68,31 @@ async def test_errors_and_refused_tokens_are_counted(api):
     assert after[unauthenticated] - before.get(unauthenticated, 0) == 1
 
 
-def test_client_chosen_names_cannot_grow_the_metrics_without_bound(monkeypatch):
+def test_client_chosen_names_are_no_labels(monkeypatch):
     monkeypatch.setattr(metrics, "_known", set())
+    metrics.register_operation_names(["ExamPage"])
 
-    names = [operation_label(f"Operation{n}") for n in range(metrics.MAX_OPERATIONS + 50)]
+    names = {operation_label(f"Operation{n}") for n in range(500)}
 
-    assert names[: metrics.MAX_OPERATIONS] == [f"Operation{n}" for n in range(200)]
-    assert set(names[metrics.MAX_OPERATIONS :]) == {"other"}
-    assert operation_label("Operation7") == "Operation7"
+    assert names == {"other"}  # however many names clients send, one label
+    assert operation_label("p36805280109") == "other"  # nor can a client put a code in a label
+    assert operation_label("ExamPage") == "ExamPage"
     assert operation_label(None) == "anonymous"
+
+
+async def test_an_unregistered_operation_name_is_counted_as_other(api):
+    before = await _scrape(api)
+
+    await api.post("query p36805280109 { statistics { __typename } }")
+
+    after = await _scrape(api)
+    assert after[_requests("other")] - before.get(_requests("other"), 0) == 1
+    assert not any("36805280109" in value for _, labels in after for _, value in labels)
 
 
 def test_a_name_that_is_no_graphql_name_is_other(monkeypatch):
     monkeypatch.setattr(metrics, "_known", set())
+    metrics.register_operation_names(['x"} 1\nfake_metric{a="', "a" * 65])
 
     assert operation_label('x"} 1\nfake_metric{a="') == "other"
     assert operation_label("a" * 65) == "other"
