@@ -44,11 +44,24 @@ CURSOR = 1000
 """Connection cursors (ours are well under this)."""
 
 _MAX_LENGTH = "max_length"
+_MAX_ITEMS = "max_items"
 
 
 def at_most(length: int) -> dict[str, int]:
     """Metadata for ``strawberry.field`` / ``strawberry.argument``: at most ``length``."""
     return {_MAX_LENGTH: length}
+
+
+def items_at_most(count: int) -> dict[str, int]:
+    """Metadata for a list argument: at most ``count`` items (checked before execution)."""
+    return {_MAX_ITEMS: count}
+
+
+def declared_max_items(argument: Any) -> int | None:
+    """The ``items_at_most`` bound of a GraphQL argument, if it declares one."""
+    definition = (argument.extensions or {}).get("strawberry-definition")
+    value = (getattr(definition, "metadata", None) or {}).get(_MAX_ITEMS)
+    return value if isinstance(value, int) else None
 
 
 def column(model: type[Model], field_name: str) -> dict[str, int]:
@@ -122,7 +135,7 @@ def _spec(graphql_type: Any, definition: Any, name: str, seen: frozenset[str]) -
     return None
 
 
-def _too_long(value: Any, spec: Spec, path: list[str]) -> Iterator[tuple[list[str], int, int]]:
+def too_long(value: Any, spec: Spec, path: list[str]) -> Iterator[tuple[list[str], int, int]]:
     if value is None:
         return
     if isinstance(spec, Leaf):
@@ -131,10 +144,10 @@ def _too_long(value: Any, spec: Spec, path: list[str]) -> Iterator[tuple[list[st
     elif isinstance(spec, ListOf):
         if isinstance(value, list):
             for index, item in enumerate(value):
-                yield from _too_long(item, spec.item, [*path, str(index)])
+                yield from too_long(item, spec.item, [*path, str(index)])
     elif isinstance(value, Mapping):
         for name, field_spec in spec.fields.items():
-            yield from _too_long(value.get(name), field_spec, [*path, name])
+            yield from too_long(value.get(name), field_spec, [*path, name])
 
 
 def _payload_class(definition: StrawberryField) -> type | None:
@@ -169,7 +182,7 @@ def _limited_resolver(
         problems = [
             problem("INVALID_INPUT", path, detail=TOO_LONG.format(length=length, max=limit))
             for name, spec in specs.items()
-            for path, length, limit in _too_long(arguments.get(name), spec, [name])
+            for path, length, limit in too_long(arguments.get(name), spec, [name])
         ]
         if not problems:
             return resolve(source, info, **arguments)
