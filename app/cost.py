@@ -165,9 +165,7 @@ class _Walker:
             return
         first = arguments.get("first") if "first" in field.args else None
         if isinstance(first, int) and not 1 <= first <= MAX_PAGE_SIZE:
-            self._problem(
-                [*path, "first"], f"`first` must be between 1 and {MAX_PAGE_SIZE}", node
-            )
+            self._problem([*path, "first"], f"`first` must be between 1 and {MAX_PAGE_SIZE}", node)
         for name, argument in field.args.items():
             bound = declared_max_items(argument)
             value = arguments.get(name)
