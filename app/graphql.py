@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -16,8 +17,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from app.cost import QueryCostLimiter
+from app.error_log import log_error
 from app.observe import OperationObserver
 from app.settings import Settings
 from models.access import PUBLIC
@@ -78,6 +81,16 @@ class Mutation(
     pass
 
 
+class Schema(strawberry.Schema):
+    """Strawberry's schema, logging errors by whose fault they are (app/error_log.py)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            log_error(error)
+
+
 def _is_user_fault(error: Any) -> bool:
     """Errors we raise on purpose are shown as they are; anything else is masked."""
     extensions = getattr(error, "extensions", None) or {}
@@ -116,7 +129,7 @@ def make_schema(
                 )
             )
         )
-    schema = strawberry.Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         types=[
