@@ -48,6 +48,7 @@ from schema.limits import install_input_limits
 from schema.loading import install_loaders
 from schema.participant import EligibleStudent, Participant
 from schema.person import Person
+from schema.sign_in import SignInHint, install_sign_in
 from schema.standard import PartialQualification, Specialisation
 
 
@@ -120,6 +121,7 @@ def make_schema(
         # After validation (ValidationCache writes its result first), before execution.
         lambda: QueryCostLimiter(limit=max_cost),
         OperationObserver,
+        SignInHint,
     ]
     if production:
         extensions.append(
@@ -147,6 +149,7 @@ def make_schema(
     )
     install_guards(schema)
     install_input_limits(schema)
+    install_sign_in(schema)  # outside the limits: a request without a token is told first
     install_loaders(schema, probe=Loaders(PUBLIC))
     return schema
 

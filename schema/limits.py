@@ -150,7 +150,7 @@ def too_long(value: Any, spec: Spec, path: list[str]) -> Iterator[tuple[list[str
             yield from too_long(value.get(name), field_spec, [*path, name])
 
 
-def _payload_class(definition: StrawberryField) -> type | None:
+def payload_class(definition: StrawberryField) -> type | None:
     """The mutation payload type if the field returns one with ``userErrors``."""
     returned: Any = definition.type
     if isinstance(returned, StrawberryOptional):
@@ -162,7 +162,7 @@ def _payload_class(definition: StrawberryField) -> type | None:
     return returned if "user_errors" in names else None
 
 
-def _refused_payload(payload: type, errors: list[UserError]) -> Any:
+def refused_payload(payload: type, errors: list[UserError]) -> Any:
     """The payload with ``user_errors`` and nothing else: lists empty, the rest null."""
     values: dict[str, Any] = {}
     for field in payload.__strawberry_definition__.fields:  # type: ignore[attr-defined]
@@ -191,7 +191,7 @@ def _limited_resolver(
                 UserError(field=list(p.field or ()), message=p.message, code=ErrorCode[p.code])
                 for p in problems
             ]
-            return _refused_payload(payload, errors)
+            return refused_payload(payload, errors)
         first = problems[0]
         raise GraphQLError(
             first.message,
@@ -236,4 +236,4 @@ def install_input_limits(schema: strawberry.Schema) -> None:
         definition = (field.extensions or {}).get("strawberry-definition")
         if field.resolve is None or not isinstance(definition, StrawberryField):
             raise TypeError(f"{key} takes strings but has no resolver to check them in")
-        field.resolve = _limited_resolver(field.resolve, specs, _payload_class(definition))
+        field.resolve = _limited_resolver(field.resolve, specs, payload_class(definition))
