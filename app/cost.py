@@ -2,7 +2,8 @@
 above the limit, and the cost reported in `extensions.cost`.
 
 Every object a query may return costs 1. A connection multiplies what is under it by its
-`first` argument (20 when not given); a plain list by the bound declared on its field
+`first` argument (20 when not given); a list answered from a bounded list argument
+(`nodes(ids:)`) by that list's length; a plain list by the bound declared on its field
 (`cost_bound` metadata), or DEFAULT_LIST_BOUND. Scalars are free. A field that does real
 work per object (verifying a signed PDF) declares its own price (`cost` metadata).
 
@@ -210,6 +211,12 @@ class _Walker:
             first = arguments.get("first", DEFAULT_PAGE_SIZE)
             return max(first, 0) if isinstance(first, int) else MAX_PAGE_SIZE
         if _is_list(field.type):
+            # A list answered item for item from a bounded list argument (nodes(ids:)).
+            for name, argument in field.args.items():
+                bound = declared_max_items(argument)
+                if bound is not None:
+                    value = (arguments or {}).get(name)
+                    return len(value) if isinstance(value, list) else bound
             definition = (field.extensions or {}).get("strawberry-definition")
             if isinstance(definition, StrawberryField):
                 return int(definition.metadata.get("cost_bound", DEFAULT_LIST_BOUND))

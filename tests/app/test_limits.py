@@ -199,3 +199,12 @@ async def test_nodes_takes_at_most_100_ids_checked_before_execution(api):
     assert body["data"] is None
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": ["nodes", "ids"]}
     assert statements[0] == 0
+
+
+async def test_nodes_is_priced_by_the_ids_it_is_given(api):
+    query = "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+    two = await api.post(query, {"ids": ["a", "b"]})
+    hundred = await api.post(query, {"ids": [str(n) for n in range(100)]})
+
+    assert two.json()["extensions"]["cost"]["requested"] == 2
+    assert hundred.json()["extensions"]["cost"]["requested"] == 100
