@@ -123,11 +123,17 @@ class _Walker:
             field = self._field(parent_type, node.name.value)
             if field is None:
                 continue
+            named = get_named_type(field.type)
+            composite = isinstance(
+                named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
+            )
+            if not composite and not field.args:
+                continue  # a plain scalar: free, and nothing to check
             field_path = [*path, (node.alias or node.name).value]
             arguments = self._arguments(field, node)
-            self._check(parent_type, field, node, arguments, field_path, check_strings)
-            named = get_named_type(field.type)
-            if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
+            if arguments:
+                self._check(parent_type, field, node, arguments, field_path, check_strings)
+            if not composite:
                 continue
             # Below a mutation's root field everything resolves after the commit, so string
             # limits are checked there too; elsewhere each field checks its own as it runs
