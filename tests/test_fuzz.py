@@ -93,22 +93,14 @@ class ServerFaults(logging.Handler):
         self.records.append(record)
 
 
-def _messages(value: Any) -> list[str]:
-    """Every `message` anywhere in an answer (errors and userErrors)."""
+def _strings_at(value: Any, key: str) -> list[str]:
+    """Every string under `key` anywhere in an answer (`message`, `code`: errors and
+    userErrors alike)."""
     if isinstance(value, dict):
-        found = [value["message"]] if isinstance(value.get("message"), str) else []
-        return found + [m for item in value.values() for m in _messages(item)]
+        found = [value[key]] if isinstance(value.get(key), str) else []
+        return found + [s for item in value.values() for s in _strings_at(item, key)]
     if isinstance(value, list):
-        return [m for item in value for m in _messages(item)]
-    return []
-
-
-def _codes(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        found = [value["code"]] if isinstance(value.get("code"), str) else []
-        return found + [c for item in value.values() for c in _codes(item)]
-    if isinstance(value, list):
-        return [c for item in value for c in _codes(item)]
+        return [s for item in value for s in _strings_at(item, key)]
     return []
 
 
@@ -213,14 +205,14 @@ async def _check(api: Any, actor: Actor, document: str, figures: Figures) -> Non
     figures.roles[actor.name.split(":")[0]] += 1
     assert response.status_code < 500, (actor.name, document, response.text)
     body = response.json()
-    figures.codes.update(_codes(body))
-    figures.messages.update(m[:60] for m in _messages(body))
-    for message in _messages(body):
+    figures.codes.update(_strings_at(body, "code"))
+    figures.messages.update(m[:60] for m in _strings_at(body, "message"))
+    for message in _strings_at(body, "message"):
         text = CALLER_WORDS.sub("", message)
         assert not INTERNAL_TEXT.search(text), (actor.name, document, message)
     if actor.visible is not None:
         seen = set(PERSONAL_CODE.findall(json.dumps(body.get("data"), ensure_ascii=False)))
-        seen |= {c for m in _messages(body) for c in PERSONAL_CODE.findall(m)}
+        seen |= {c for m in _strings_at(body, "message") for c in PERSONAL_CODE.findall(m)}
         leaked = seen - actor.visible
         assert not leaked, (actor.name, document, sorted(leaked))
 
