@@ -11,15 +11,17 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 
-from app import db
+from app import db, request_body
 from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
 from app.documents import document_routes
 from app.graphiql import graphiql_html, static_routes
@@ -71,6 +73,60 @@ class GraphQLApp(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        return request_body.decode_json(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # A request body or multipart `operations`: anything but an object is refused here,
+        # before strawberry reads it as one.
+        return request_body.graphql_document(data)
+
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        # GET: `variables` and `extensions` may be any JSON; strawberry checks their type.
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                parsed[name] = request_body.decode_json(parsed[name])
+        return parsed
+
+    async def parse_multipart(self, request: Any) -> dict[str, str]:
+        try:
+            form_data = await request.get_form_data()
+        except ValueError as error:
+            raise request_body.RequestRefused(400, request_body.BAD_MULTIPART) from error
+        try:
+            operations = form_data.form.get("operations", "{}")
+            if isinstance(operations, bytes | str):
+                operations = request_body.graphql_document(operations)
+            files_map = form_data.form.get("map", "{}")
+            if isinstance(files_map, bytes | str):
+                files_map = request_body.files_map(files_map)
+            if not isinstance(operations, dict) or not isinstance(files_map, dict):
+                raise request_body.RequestRefused(400, request_body.BAD_MULTIPART)
+            try:
+                return replace_placeholders_with_files(operations, files_map, form_data.files)
+            except (KeyError, IndexError, ValueError, TypeError) as error:
+                raise request_body.RequestRefused(400, request_body.BAD_MULTIPART) from error
+        except request_body.RequestRefused:
+            # The uploads are spooled to files that nothing else would close now.
+            close = getattr(form_data.files, "close", None)
+            if close is not None:
+                await close()
+            raise
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        # strawberry answers its own refusals in plain text; ours carry a GraphQL error body.
+        try:
+            response: Response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:
+            response = request_body.refusal(error.status_code, error.reason)
+        except request_body.RequestRefused as refused:
+            response = refused.response()
+        await response(scope, receive, send)
+
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
         return HTMLResponse(graphiql_html())
 
@@ -86,6 +142,14 @@ def _declared_length(request: Request) -> int:
         return 0
 
 
+def body_limit(settings: Settings, request: Request) -> int:
+    """How many body bytes a GraphQL request may send: an upload (multipart) room for the
+    largest PDF documentVerify takes, anything else `max_body_bytes`."""
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        return settings.verify_max_bytes + UPLOAD_OVERHEAD
+    return settings.max_body_bytes
+
+
 class AuthenticatedGraphQL:
     """Verifies the bearer token before GraphQL runs: a refused token is a 401 with a GraphQL
     error body, never a silent downgrade to the public view."""
@@ -95,22 +159,17 @@ class AuthenticatedGraphQL:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope)
-        if _declared_length(request) > self.graphql.settings.verify_max_bytes + UPLOAD_OVERHEAD:
+        limit = body_limit(self.graphql.settings, request)
+        if _declared_length(request) > limit:
             # Refused before the body is read: an upload is spooled whole before any resolver
             # sees it, so documentVerify's own limit would come too late.
-            response = JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": "Päring on liiga suur. / The request is too large.",
-                            "extensions": {"code": "REQUEST_TOO_LARGE"},
-                        }
-                    ]
-                },
-                status_code=413,
+            response = request_body.refusal(
+                413, request_body.TOO_LARGE, request_body.REQUEST_TOO_LARGE
             )
             await response(scope, receive, send)
             return
+        # A body without a (true) Content-Length is counted as it arrives.
+        receive = request_body.limited_receive(receive, limit)
         try:
             viewer = await viewer_from_header(
                 self.graphql.keys, self.graphql.settings, request.headers.get("authorization")

@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -16,8 +17,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from app.cost import QueryCostLimiter
+from app.error_log import log_error
 from app.observe import OperationObserver
 from app.settings import Settings
 from models.access import PUBLIC
@@ -45,6 +48,7 @@ from schema.limits import install_input_limits
 from schema.loading import install_loaders
 from schema.participant import EligibleStudent, Participant
 from schema.person import Person
+from schema.sign_in import SignInHint, install_sign_in
 from schema.standard import PartialQualification, Specialisation
 
 
@@ -78,6 +82,16 @@ class Mutation(
     pass
 
 
+class Schema(strawberry.Schema):
+    """Strawberry's schema, logging errors by whose fault they are (app/error_log.py)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            log_error(error)
+
+
 def _is_user_fault(error: Any) -> bool:
     """Errors we raise on purpose are shown as they are; anything else is masked."""
     extensions = getattr(error, "extensions", None) or {}
@@ -107,6 +121,7 @@ def make_schema(
         # After validation (ValidationCache writes its result first), before execution.
         lambda: QueryCostLimiter(limit=max_cost),
         OperationObserver,
+        SignInHint,
     ]
     if production:
         extensions.append(
@@ -116,7 +131,7 @@ def make_schema(
                 )
             )
         )
-    schema = strawberry.Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         types=[
@@ -134,6 +149,7 @@ def make_schema(
     )
     install_guards(schema)
     install_input_limits(schema)
+    install_sign_in(schema)  # outside the limits: a request without a token is told first
     install_loaders(schema, probe=Loaders(PUBLIC))
     return schema
 

@@ -60,6 +60,9 @@ def _is_access_line(record: logging.LogRecord) -> bool:
     )
 
 
+_FORMATTER = logging.Formatter()
+
+
 class RedactPersonalCodes(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if _is_access_line(record):
@@ -79,6 +82,14 @@ class RedactPersonalCodes(logging.Filter):
         message = record.getMessage()
         if PERSONAL_CODE.search(message):  # hidden in a number or an object: give up the args
             record.msg, record.args = redact(message), None
+        # A traceback is formatted after the filters ran: format it now, redacted, and the
+        # formatter uses this text instead of formatting it again.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
 
 

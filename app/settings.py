@@ -227,6 +227,9 @@ class Settings:
     max_query_tokens: int = 2000
     max_aliases: int = 15
     max_query_cost: int = 100_000
+    # A GraphQL request body other than an upload (JSON, however it arrives); uploads are
+    # bounded by verify_max_bytes and room for the multipart envelope.
+    max_body_bytes: int = 1024 * 1024
     # On PostgreSQL, `exam` and `exams` are answered by one compiled statement each
     # (resolvers/compiled); off: every field takes the resolver path, as on SQLite.
     compiled_reads: bool = True
@@ -326,6 +329,7 @@ class Settings:
             max_query_tokens=_int("EH_MAX_QUERY_TOKENS", 2000),
             max_aliases=_int("EH_MAX_ALIASES", 15),
             max_query_cost=_int("EH_MAX_QUERY_COST", 100_000),
+            max_body_bytes=_int("EH_MAX_BODY_BYTES", 1024 * 1024, minimum=4096),
             production=production,
             load_demo_data=_bool("EH_DEMO_DATA", not production),
             host=os.environ.get("EH_HOST") or "127.0.0.1",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from resolvers.loaders import Loaders
+from schema.connection import MAX_PAGE_SIZE
 from schema.info import Info
+from schema.limits import items_at_most
 from schema.node import Node, from_global_id
 
 
@@ -43,8 +45,13 @@ class NodeQuery:
         return await _load(info.context.loaders, id)
 
     @strawberry.field(description="Several objects by their global IDs (at most 100).")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
-        from resolvers.pagination import check_first
-
-        check_first(len(ids) or 1)
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(metadata=items_at_most(MAX_PAGE_SIZE)),
+        ],
+    ) -> list[Node | None]:
+        # The bound is checked before execution (app/cost.py).
         return list(await asyncio.gather(*(_load(info.context.loaders, i) for i in ids)))

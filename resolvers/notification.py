@@ -14,6 +14,7 @@ from schema.errors import ErrorCode, UserError
 from schema.info import Info
 from schema.node import from_global_id, to_global_id
 from schema.notification import Notification, NotificationsMarkReadPayload
+from schema.sign_in import SIGN_IN
 
 _COLUMNS = {c: c for c in ("id", "kind", "subject", "body", "link", "created_at", "read_at")}
 
@@ -88,7 +89,7 @@ class NotificationMutation:
     ) -> NotificationsMarkReadPayload:
         viewer = info.context.viewer
         if viewer.person_id is None:
-            return _refused(None, "Logi sisse. / Sign in first.", ErrorCode.FORBIDDEN)
+            return _refused(None, SIGN_IN, ErrorCode.UNAUTHENTICATED)
         if all_ and ids:
             return _refused(
                 ["all"],

@@ -17,6 +17,7 @@ from schema.info import Info
 from schema.node import from_global_id
 from schema.organisation import Organisation
 from schema.person import Me, Person, RoleGrant
+from schema.sign_in import SIGN_IN
 
 
 async def _grants(person_id: int) -> list[tuple[RoleValue, int | None, RoleGrant]]:
@@ -95,27 +96,18 @@ class PersonMutation:
                 token=None,
                 me=None,
                 user_errors=[
-                    UserError(
-                        field=None,
-                        message="Logi sisse. / Sign in first.",
-                        code=ErrorCode.FORBIDDEN,
-                    )
+                    UserError(field=None, message=SIGN_IN, code=ErrorCode.UNAUTHENTICATED)
                 ],
             )
         organisation_id = _organisation_pk(organisation)
         grants = await _grants(viewer.person_id)
         held = [g for r, o, g in grants if r is RoleValue(role) and o == organisation_id]
         if not held:
+            field, message = _why_not_held(RoleValue(role), organisation_id, grants)
             return RoleSelectPayload(
                 token=None,
                 me=None,
-                user_errors=[
-                    UserError(
-                        field=["role"],
-                        message="Sul pole seda rolli. / You do not hold this role.",
-                        code=ErrorCode.FORBIDDEN,
-                    )
-                ],
+                user_errors=[UserError(field=[field], message=message, code=ErrorCode.FORBIDDEN)],
             )
         token = issue_token(
             context.keys,
@@ -127,6 +119,31 @@ class PersonMutation:
         return RoleSelectPayload(
             token=token, me=await _me(viewer.person_id, grants, held[0]), user_errors=[]
         )
+
+
+def _why_not_held(
+    role: RoleValue,
+    organisation_id: int | None,
+    grants: list[tuple[RoleValue, int | None, RoleGrant]],
+) -> tuple[str, str]:
+    """The argument at fault and what is wrong with it, when roleSelect finds no grant."""
+    where = [o for r, o, _ in grants if r is role]
+    if not where:
+        return "role", f"Sul pole rolli {role.value}. / You do not hold the role {role.value}."
+    if None in where:
+        return "organisation", (
+            f"Roll {role.value} ei ole asutuse põhine: jäta asutus andmata. / "
+            f"The role {role.value} is not held in an organisation: give none."
+        )
+    if organisation_id is None:
+        return "organisation", (
+            f"Nimeta kool või kutse andja, kus sul on roll {role.value}. / "
+            f"Name the school or awarding body where you hold the role {role.value}."
+        )
+    return "organisation", (
+        f"Sul on roll {role.value}, aga mitte selles asutuses. / "
+        f"You hold the role {role.value}, but not in this organisation."
+    )
 
 
 async def _me(

@@ -31,6 +31,7 @@ from schema.protocol_signing import (
     RsaSignatureScheme,
     SigningDevice,
 )
+from schema.sign_in import PUBLIC
 from signing.errors import DocumentUnreadable
 from signing.verify import verify_document
 
@@ -209,7 +210,8 @@ class ProtocolMutation:
 
     @strawberry.mutation(
         description="Check any PDF's signatures (anyone, no sign-in): signer, time, "
-        "timestamp, intact, trusted, changed after signing."
+        "timestamp, intact, trusted, changed after signing.",
+        metadata=PUBLIC,
     )
     async def document_verify(
         self,

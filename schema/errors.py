@@ -48,6 +48,7 @@ class ErrorCode(StrEnum):
     RATE_NOT_NEWER = "RATE_NOT_NEWER"
     DATE_IN_PAST = "DATE_IN_PAST"
     SHORT_NOTICE = "SHORT_NOTICE"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
 
 
 # What each code means and what a client should do about it.
@@ -123,6 +124,9 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.SHORT_NOTICE: "A warning, never a refusal: the exam day is less than a month "
     "ahead, and the exam schedule should be public a month ahead (seed 004). Make sure the "
     "participants know.",
+    ErrorCode.UNAUTHENTICATED: "The request has no access token and this needs one (also in "
+    "`extensions.code` of a GraphQL error; an invalid or expired token is an HTTP 401 with "
+    "the same code). Sign in and send the token as `Authorization: Bearer ...`.",
 }
 described_enum(
     ErrorCode,

@@ -44,11 +44,24 @@ CURSOR = 1000
 """Connection cursors (ours are well under this)."""
 
 _MAX_LENGTH = "max_length"
+_MAX_ITEMS = "max_items"
 
 
 def at_most(length: int) -> dict[str, int]:
     """Metadata for ``strawberry.field`` / ``strawberry.argument``: at most ``length``."""
     return {_MAX_LENGTH: length}
+
+
+def items_at_most(count: int) -> dict[str, int]:
+    """Metadata for a list argument: at most ``count`` items (checked before execution)."""
+    return {_MAX_ITEMS: count}
+
+
+def declared_max_items(argument: Any) -> int | None:
+    """The ``items_at_most`` bound of a GraphQL argument, if it declares one."""
+    definition = (argument.extensions or {}).get("strawberry-definition")
+    value = (getattr(definition, "metadata", None) or {}).get(_MAX_ITEMS)
+    return value if isinstance(value, int) else None
 
 
 def column(model: type[Model], field_name: str) -> dict[str, int]:
@@ -122,7 +135,7 @@ def _spec(graphql_type: Any, definition: Any, name: str, seen: frozenset[str]) -
     return None
 
 
-def _too_long(value: Any, spec: Spec, path: list[str]) -> Iterator[tuple[list[str], int, int]]:
+def too_long(value: Any, spec: Spec, path: list[str]) -> Iterator[tuple[list[str], int, int]]:
     if value is None:
         return
     if isinstance(spec, Leaf):
@@ -131,13 +144,13 @@ def _too_long(value: Any, spec: Spec, path: list[str]) -> Iterator[tuple[list[st
     elif isinstance(spec, ListOf):
         if isinstance(value, list):
             for index, item in enumerate(value):
-                yield from _too_long(item, spec.item, [*path, str(index)])
+                yield from too_long(item, spec.item, [*path, str(index)])
     elif isinstance(value, Mapping):
         for name, field_spec in spec.fields.items():
-            yield from _too_long(value.get(name), field_spec, [*path, name])
+            yield from too_long(value.get(name), field_spec, [*path, name])
 
 
-def _payload_class(definition: StrawberryField) -> type | None:
+def payload_class(definition: StrawberryField) -> type | None:
     """The mutation payload type if the field returns one with ``userErrors``."""
     returned: Any = definition.type
     if isinstance(returned, StrawberryOptional):
@@ -149,7 +162,7 @@ def _payload_class(definition: StrawberryField) -> type | None:
     return returned if "user_errors" in names else None
 
 
-def _refused_payload(payload: type, errors: list[UserError]) -> Any:
+def refused_payload(payload: type, errors: list[UserError]) -> Any:
     """The payload with ``user_errors`` and nothing else: lists empty, the rest null."""
     values: dict[str, Any] = {}
     for field in payload.__strawberry_definition__.fields:  # type: ignore[attr-defined]
@@ -169,7 +182,7 @@ def _limited_resolver(
         problems = [
             problem("INVALID_INPUT", path, detail=TOO_LONG.format(length=length, max=limit))
             for name, spec in specs.items()
-            for path, length, limit in _too_long(arguments.get(name), spec, [name])
+            for path, length, limit in too_long(arguments.get(name), spec, [name])
         ]
         if not problems:
             return resolve(source, info, **arguments)
@@ -178,7 +191,7 @@ def _limited_resolver(
                 UserError(field=list(p.field or ()), message=p.message, code=ErrorCode[p.code])
                 for p in problems
             ]
-            return _refused_payload(payload, errors)
+            return refused_payload(payload, errors)
         first = problems[0]
         raise GraphQLError(
             first.message,
@@ -223,4 +236,4 @@ def install_input_limits(schema: strawberry.Schema) -> None:
         definition = (field.extensions or {}).get("strawberry-definition")
         if field.resolve is None or not isinstance(definition, StrawberryField):
             raise TypeError(f"{key} takes strings but has no resolver to check them in")
-        field.resolve = _limited_resolver(field.resolve, specs, _payload_class(definition))
+        field.resolve = _limited_resolver(field.resolve, specs, payload_class(definition))

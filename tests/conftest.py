@@ -22,6 +22,15 @@ BACKEND = os.environ.get("EH_TEST_DATABASE", "sqlite")
 POSTGRES_SERVER = os.environ.get("EH_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-examples",
+        type=int,
+        default=100,
+        help="how many operations tests/test_fuzz.py generates (a larger run: 2000)",
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if BACKEND == "postgres":
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -31,11 +32,12 @@ class DomainError(Exception):
 MESSAGES = {
     "NOT_FOUND": "Ei leitud. / Not found.",
     "FORBIDDEN": "Sinu rollil pole selleks õigust. / Your role may not do this.",
+    "UNAUTHENTICATED": "Logi sisse. / Sign in first.",
     "INVALID_STATE": "Eksam on olekus {status}, selles olekus seda teha ei saa. / "
     "The exam is {status}; this cannot be done in that state.",
     "STALE_VERSION": "Keegi muutis seda vahepeal; laadi uuesti. / "
     "Someone changed this meanwhile; reload and try again.",
-    "NOT_ELIGIBLE": "Õppur ei sobi sellele eksamile: {reason}. / "
+    "NOT_ELIGIBLE": "Õppur ei sobi sellele eksamile: {reason_et}. / "
     "The student is not eligible for this exam: {reason}.",
     "GROUP_FULL": "Grupis {group} on vabu kohti {free}, vaja oleks {needed}. / "
     "Group {group} has {free} free places, {needed} needed.",
@@ -103,8 +105,13 @@ TOO_LONG = (
 """The detail of INVALID_INPUT for a value longer than its field allows (never the value)."""
 
 
+# A value that ends a sentence itself ("... invalid length.") before the template's own stop.
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
+
+
 def problem(code: str, field: Sequence[str] | None = None, **values: object) -> Problem:
-    return Problem(code, MESSAGES[code].format(**values), tuple(field) if field else None)
+    message = _DOUBLED_STOP.sub(".", MESSAGES[code].format(**values))
+    return Problem(code, message, tuple(field) if field else None)
 
 
 def fail(code: str, field: Sequence[str] | None = None, **values: object) -> DomainError:

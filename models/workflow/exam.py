@@ -154,10 +154,20 @@ async def _check_students(curriculum: Curriculum, standard: Standard, exam_cours
     )
     if standard_status(standard.valid_from, standard.valid_until, day).value == "EXPIRED":
         if standard.awarding_allowed_until is None or standard.awarding_allowed_until < day:
-            raise fail("NOT_ELIGIBLE", ["standard"], reason="standard has expired")
+            raise fail(
+                "NOT_ELIGIBLE",
+                ["standard"],
+                reason="the standard has expired",
+                reason_et="kutsestandard on aegunud",
+            )
         eligible = eligible.filter(standard_id=standard.id)
     if not await eligible.exists():
-        raise fail("NOT_ELIGIBLE", ["curriculum"], reason="no eligible students")
+        raise fail(
+            "NOT_ELIGIBLE",
+            ["curriculum"],
+            reason="no student can take it",
+            reason_et="ükski õppur ei saa seda teha",
+        )
 
 
 async def update_exam(viewer: Viewer, exam_id: int, version: int, changes: dict[str, Any]) -> Exam:

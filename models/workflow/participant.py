@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from models.access import Viewer
 from models.clock import today
 from models.curriculum import Curriculum, final_course
-from models.eligibility import eligible_students_filter
+from models.eligibility import NOT_ELIGIBLE, eligible_students_filter, ineligibility_reasons
 from models.enums import ParticipantKind
 from models.events import transaction
 from models.participant import Participant
@@ -41,29 +42,27 @@ async def add_participants(
             .using_db(connection)
         }
         curriculum = await Curriculum.get(id=exam.curriculum_id, using_db=connection)
+        terms: dict[str, Any] = {
+            "curriculum_id": exam.curriculum_id,
+            "exam_final_course": exam.final_course,
+            "nominal_final_course": final_course(
+                curriculum.nominal_years, curriculum.nominal_months
+            ),
+            "today": today(),
+        }
         eligible = set(
-            await Student.filter(
-                eligible_students_filter(
-                    curriculum_id=exam.curriculum_id,
-                    exam_final_course=exam.final_course,
-                    nominal_final_course=final_course(
-                        curriculum.nominal_years, curriculum.nominal_months
-                    ),
-                    today=today(),
-                ),
-                id__in=list(students),
-            )
+            await Student.filter(eligible_students_filter(**terms), id__in=list(students))
             .using_db(connection)
             .values_list("id", flat=True)
         )
+        refused = [student_id for student_id in student_ids if student_id not in eligible]
+        # The filter decides; the reasons only say why, in the filter's own terms.
+        reasons = await ineligibility_reasons(refused, connection=connection, **terms)
         problems = [
-            problem(
-                "NOT_ELIGIBLE",
-                ["students", str(index)],
-                reason="not on this curriculum's final course, or already in an open exam",
-            )
+            problem("NOT_ELIGIBLE", ["students", str(index)], reason=why.en, reason_et=why.et)
             for index, student_id in enumerate(student_ids)
             if student_id not in eligible
+            and (why := reasons.get(student_id, NOT_ELIGIBLE)) is not None
         ]
         if problems:
             raise DomainError(problems)

@@ -186,7 +186,12 @@ async def add_work_world_applicant(
                 .update(first_name=first_name, last_name=last_name)
             )
         if await Participant.exists(exam_id=exam.id, person_id=person.id):
-            raise fail("NOT_ELIGIBLE", ["personalCode"], reason="already in this exam")
+            raise fail(
+                "NOT_ELIGIBLE",
+                ["personalCode"],
+                reason="already in this exam",
+                reason_et="on juba sellel eksamil",
+            )
         if await _free_places(group, connection) < 1:
             raise fail("GROUP_FULL", ["group"], group=group.name, free=0, needed=1)
         participant = await Participant.create(
@@ -245,6 +250,10 @@ async def add_retakers(
                 reason="no failed, absent or partial result of this standard within a year"
                 if pid not in earlier
                 else "already in this exam",
+                reason_et="aasta jooksul pole selle kutsestandardi eksamil mittesooritatud, "
+                "puudutud või osalist tulemust"
+                if pid not in earlier
+                else "on juba sellel eksamil",
             )
             for i, pid in enumerate(earlier_participant_ids)
             if pid not in earlier or earlier[pid].person_id in already

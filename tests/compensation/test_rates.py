@@ -122,9 +122,9 @@ async def test_the_public_cannot_change_or_read_the_table(api):
     result = await api.query(ADD, {"input": RATE})
     listed = await api.query(RATES)
 
-    assert result["data"]["compensationRateAdd"]["userErrors"][0]["code"] == "FORBIDDEN"
+    assert result["data"]["compensationRateAdd"]["userErrors"][0]["code"] == "UNAUTHENTICATED"
     assert listed["data"]["compensationRates"] is None
-    assert listed["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert listed["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_a_rate_is_a_node_for_the_roles_that_report(api, admin):
