@@ -268,6 +268,8 @@ class Settings:
     eseal_certificate_file: Path | None = None
     signing_session_seconds: int = 300
     verify_max_bytes: int = 20 * 1024 * 1024
+    # Signed download links (`documentDownloadUrl`, `extractDownloadUrl`) live this long.
+    download_url_seconds: int = 300
 
     @property
     def is_sqlite(self) -> bool:
@@ -345,6 +347,7 @@ class Settings:
             smtp_timeout_seconds=_int("EH_SMTP_TIMEOUT_SECONDS", 30),
             mail_from=_mail_from("EH_MAIL_FROM"),
             mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
+            download_url_seconds=_int("EH_DOWNLOAD_URL_SECONDS", 300, minimum=10),
             **_signing(production),
             oidc=_oidc(public_url),
             population_register_file=_existing_file(
