@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 
 from app import db
 from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
@@ -28,6 +29,12 @@ from app.health import health, ready
 from app.login import login_routes
 from app.metrics import metrics_endpoint
 from app.observe import RequestObserver
+from app.operations import (
+    TrustedDocumentRefused,
+    TrustedDocuments,
+    attach_document_ids,
+    register_metric_names,
+)
 from app.reports import report_routes
 from app.request_context import current_request
 from app.settings import Settings
@@ -51,6 +58,31 @@ class GraphQLApp(GraphQL[Context, None]):
         self.keys = keys
         self.signing = signing
         self.register = FilePopulationRegister(settings.population_register_file)
+        self.trusted = TrustedDocuments(only_trusted=settings.trusted_documents_only)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """Strawberry's parsing, then trusted documents: a hash becomes its registered text
+        (app/operations.py), and with EH_TRUSTED_DOCUMENTS_ONLY nothing else runs."""
+        parsed = await super().parse_http_body(request)
+        if request.method == "GET":
+            raw: Any = dict(request.query_params)
+        else:
+            body = await request.get_body()
+            raw = orjson.loads(body) if b'"documentId"' in body else None
+        if raw is not None:
+            attach_document_ids(parsed, raw)
+        for item in parsed if isinstance(parsed, list) else [parsed]:
+            await self.trusted.apply(item)
+        return parsed
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:  # type: ignore[override]
+        try:
+            return await super().run(request, context, root_value)
+        except TrustedDocumentRefused as refused:
+            return JSONResponse(
+                {"errors": [{"message": str(refused), "extensions": {"code": refused.code}}]},
+                status_code=400,
+            )
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         viewer = request.scope["state"]["viewer"]
@@ -148,6 +180,8 @@ def create_app(
         if migrate:
             await db.apply_migrations(settings.database_url)
         await db.connect(settings.database_url)
+        # Metric labels: the registered operations' names and the examples' (app/metrics.py).
+        await register_metric_names(build_schema(settings)._schema)
         if load_demo:
             from app.demo import load_demo_data
 

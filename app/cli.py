@@ -235,6 +235,60 @@ async def _import(args: argparse.Namespace) -> int:
     return await run_import(settings, "Standards import", importer, show_problems=args.show)
 
 
+async def _operations_add(args: argparse.Namespace) -> int:
+    from app import db
+    from app.graphql import build_schema
+    from app.operations import ManifestError, add_documents, read_manifest
+
+    settings = _settings()
+    try:
+        documents = read_manifest(Path(args.manifest), build_schema(settings)._schema)
+    except ManifestError as error:
+        print(f"eksamihaldus: nothing registered: {error}", file=sys.stderr)
+        return 2
+    await db.connect(settings.database_url)
+    try:
+        added, unchanged = await add_documents(documents)
+    finally:
+        await db.close()
+    print(f"{added} operations registered, {unchanged} already registered")
+    return 0
+
+
+async def _operations_list(args: argparse.Namespace) -> int:
+    from app import db
+    from models.operation import TrustedOperation
+
+    settings = _settings()
+    await db.connect(settings.database_url)
+    try:
+        rows = (
+            await TrustedOperation.all()
+            .order_by("id")
+            .values_list("document_id", "operation_names")
+        )
+    finally:
+        await db.close()
+    for document_id, names in rows:
+        print(f"{document_id}  {names or '(anonymous)'}")
+    return 0
+
+
+def _add_operations_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    operations = commands.add_parser(
+        "operations", help="trusted documents: eksamihaldus operations add MANIFEST.json"
+    )
+    actions = operations.add_subparsers(dest="action", required=True)
+    add = actions.add_parser(
+        "add", help="register graphql-codegen's persisted-documents manifest (all or nothing)"
+    )
+    add.add_argument("manifest", help="persisted-documents.json: {hash: document}")
+    add.set_defaults(run=lambda a: asyncio.run(_operations_add(a)))
+    actions.add_parser(
+        "list", help="print the registered documents' hashes and names"
+    ).set_defaults(run=lambda a: asyncio.run(_operations_list(a)))
+
+
 def _add_import_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     helps = {
         "ehis": (
@@ -332,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     init.add_argument("--directory", help="where to keep it (default: EH_PKI_DIR, var/pki)")
     init.set_defaults(run=_pki_init)
     _add_import_commands(commands)
+    _add_operations_commands(commands)
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
 
