@@ -73,7 +73,8 @@ export function certificates(data: MyResultsQuery): number[] {
 # A use the types must refuse: reading a field no example selected.
 WRONG_TS = """
 import { type MyResultsQuery } from "./gql/graphql";
-export const x = (data: MyResultsQuery): string => data.myCertificates.edges[0].node.holderFirstName;
+export const x = (data: MyResultsQuery): string =>
+  data.myCertificates.edges[0].node.holderFirstName;
 """
 
 
