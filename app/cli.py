@@ -178,6 +178,33 @@ async def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _demo_reset(args: argparse.Namespace) -> int:
+    """Delete every row and load the demo data again (never in production)."""
+    from app import db
+    from app.demo import load_demo_data
+    from app.signing import signing_setup
+
+    settings = _settings()
+    if settings.production:
+        print(
+            "eksamihaldus: demo-reset deletes every row and refuses to run with EH_PRODUCTION",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.is_sqlite:
+        db.ensure_sqlite_directory(settings.database_url)
+    await db.apply_migrations(settings.database_url)
+    signing = signing_setup(settings)
+    await db.connect(settings.database_url)
+    try:
+        await db.empty_all_tables()
+        await load_demo_data(signing if signing.person_keys else None)
+    finally:
+        await db.close()
+    print("demo data reset: every row deleted and the demo data loaded (./dev demo-users)")
+    return 0
+
+
 async def _worker(args: argparse.Namespace) -> int:
     import signal
 
@@ -372,6 +399,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--demo-data", action="store_true", help="then load the demo data into an empty database"
     )
     migrate.set_defaults(run=lambda a: asyncio.run(_migrate(a)))
+    commands.add_parser(
+        "demo-reset", help="delete every row and load the demo data again (not in production)"
+    ).set_defaults(run=lambda a: asyncio.run(_demo_reset(a)))
     commands.add_parser(
         "worker", help="deliver the outbox's mails until SIGTERM or SIGINT"
     ).set_defaults(run=lambda a: asyncio.run(_worker(a)))
