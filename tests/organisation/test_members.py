@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from app.demo import load_demo_data
+from app.sqlcount import count_statements
 from models.enums import Role
 from models.organisation import Organisation
 from models.person import Person, RoleAssignment
@@ -187,3 +188,52 @@ async def test_the_registry_admin_role_has_no_organisation(api) -> None:  # type
 
     # then the role is held nowhere
     assert result["data"]["me"]["roles"] == [{"role": "REGISTRY_ADMIN", "organisation": None}]
+
+
+MEMBERS_VIA_EXAMS = """
+{
+  exams(first: 10, filter: {status: [ASSESSED, ACCEPTED]}) {
+    edges { node { id awardingBody { name members(role: COMMISSION_CHAIR) {
+      edges { node { role person { lastName } } }
+    } } } }
+  }
+}
+"""
+
+
+async def test_members_reached_through_an_exam_take_the_same_rule(api) -> None:  # type: ignore[no-untyped-def]
+    # given the demo data and BCS Koolitus's user, who sees exams sent to BCS Koolitus only
+    await load_demo_data(today=TODAY)
+
+    # when the chair picker is reached through the exams (compiled on PostgreSQL, with the
+    # field falling back to its resolver; the client compares both paths)
+    result = await api.query(MEMBERS_VIA_EXAMS, as_=await _as(BODY_USER, Role.AWARDING_BODY))
+
+    # then every exam's body lists its chairs, Jüri Mänd among them
+    assert "errors" not in result, result
+    edges = result["data"]["exams"]["edges"]
+    assert edges
+    for edge in edges:
+        members = edge["node"]["awardingBody"]["members"]["edges"]
+        assert {m["node"]["role"] for m in members} == {"COMMISSION_CHAIR"}
+        assert "Mänd" in {m["node"]["person"]["lastName"] for m in members}
+
+
+@pytest.mark.parametrize("first", [2, 20])
+async def test_a_page_of_members_costs_the_same_statements_whatever_its_size(api, first) -> None:  # type: ignore[no-untyped-def]
+    # given the demo data and the registry (which sees every member's personal code)
+    await load_demo_data(today=TODAY)
+    body = await _body_id()
+    token = await api.token_for(*await _as(ADMIN, Role.REGISTRY_ADMIN))
+    query = MEMBERS.replace("first: 2", f"first: {first}")
+
+    # when a page of members is read
+    with count_statements() as statements:
+        result = await api.query(query, {"body": body}, token=token)
+
+    # then: the token's check, the node, the page and its count, however many members
+    assert "errors" not in result, result
+    total = await RoleAssignment.filter(organisation__code=BCS).count()
+    assert total > 2
+    assert len(result["data"]["node"]["members"]["edges"]) == min(first, total)
+    assert statements[0] == 4
