@@ -11,14 +11,8 @@ from models.enums import Role
 from models.person import RoleAssignment
 from models.protocol import ProtocolDocument, ProtocolExtract
 from tests.protocol.conftest import HeldExam
-from tests.protocol.test_signing_flow import (
-    PROTOCOL_CREATE,
-    PROTOCOL_SIGN,
-    commission_pk,
-    create_assessment,
-    gid,
-    sign_assessments,
-)
+from tests.protocol.test_certificates import complete_exam
+from tests.protocol.test_signing_flow import commission_pk, create_assessment
 
 LINKS = """
 query($id: ID!) {
@@ -143,20 +137,7 @@ async def test_a_link_token_is_not_an_api_token(api, held: HeldExam):
 
 async def test_the_school_gets_an_extract_link_only(api, held: HeldExam):
     # given a signed commission protocol
-    await sign_assessments(api, held)
-    created = await api.query(
-        PROTOCOL_CREATE,
-        {
-            "exam": gid("Exam", held.exam.id),
-            "input": {"kind": "COMMISSION", "chair": gid("Person", held.chair.id)},
-        },
-        as_=(held.body_user, Role.AWARDING_BODY),
-    )
-    commission = created["data"]["protocolCreate"]["protocol"]
-    signed = await api.query(
-        PROTOCOL_SIGN, {"protocol": commission["id"]}, as_=(held.chair, Role.COMMISSION_CHAIR)
-    )
-    assert signed["data"]["protocolSign"]["userErrors"] == []
+    commission = {"id": await complete_exam(api, held)}
 
     # when the school and the body ask for the links
     school = await _links(api, commission["id"], held.school_user, Role.SCHOOL)
