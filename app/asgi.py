@@ -64,9 +64,10 @@ class GraphQLApp(GraphQL[Context, None]):
         """Strawberry's parsing, then trusted documents: a hash becomes its registered text
         (app/operations.py), and with EH_TRUSTED_DOCUMENTS_ONLY nothing else runs."""
         parsed = await super().parse_http_body(request)
+        raw: Any = None
         if request.method == "GET":
-            raw: Any = dict(request.query_params)
-        else:
+            raw = dict(request.query_params)
+        elif "json" in (request.content_type or ""):  # a multipart body is consumed by now
             body = await request.get_body()
             raw = orjson.loads(body) if b'"documentId"' in body else None
         if raw is not None:

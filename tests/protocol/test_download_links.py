@@ -6,6 +6,7 @@ import dataclasses
 from urllib.parse import parse_qs, urlsplit
 
 from app.download_links import signed_download_url
+from app.logs import redact_query_secrets
 from models.access import Viewer
 from models.enums import Role
 from models.person import RoleAssignment
@@ -156,3 +157,18 @@ async def test_the_school_gets_an_extract_link_only(api, held: HeldExam):
     await _assert_refused(
         await api.http.get(f"/documents/protocols/{commission['id']}?access={token}")
     )
+
+
+async def test_the_access_log_never_shows_a_links_token(api, held: HeldExam):
+    # given a download link
+    protocol = await create_assessment(api, held, held.groups[0])
+    link = (await _links(api, protocol["id"], held.body_user, Role.AWARDING_BODY))[
+        "documentDownloadUrl"
+    ]
+
+    # when its path is written to the access log
+    logged = redact_query_secrets(_path_and_query(link))
+
+    # then the token is hidden
+    assert _access(link) not in logged
+    assert logged.endswith("?access=[redacted]")
