@@ -6,12 +6,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
@@ -72,8 +73,15 @@ class GraphQLApp(GraphQL[Context, None]):
             raw = orjson.loads(body) if b'"documentId"' in body else None
         if raw is not None:
             attach_document_ids(parsed, raw)
-        for item in parsed if isinstance(parsed, list) else [parsed]:
-            await self.trusted.apply(item)
+        items = parsed if isinstance(parsed, list) else [parsed]
+        try:
+            for item in items:
+                await self.trusted.apply(item)
+        except TrustedDocumentRefused:
+            for item in items:  # a refused upload's spooled files go now, not at collection
+                for upload in _uploads(item.variables):
+                    await upload.close()
+            raise
         return parsed
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:  # type: ignore[override]
@@ -106,6 +114,17 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:  # type: ignore[override]
         return HTMLResponse(graphiql_html())
+
+
+def _uploads(value: Any) -> Iterator[UploadFile]:
+    if isinstance(value, UploadFile):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _uploads(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _uploads(item)
 
 
 # Room for the multipart envelope and the GraphQL document around an uploaded PDF.

@@ -203,3 +203,40 @@ def test_the_example_operations_are_valid_and_named(app):
         "StandardsSearch",
         "MyResults",
     } <= {name for d in examples for name in d.names}
+
+
+async def test_an_upload_is_held_to_the_same_rule(api, tmp_path):
+    # given documentVerify registered, and a server that runs only registered operations
+    verify = (
+        "mutation Verify($file: Upload!) { documentVerify(file: $file) { userErrors { code } } }"
+    )
+    code, _, err = await _run(
+        api.app, "operations", "add", str(manifest(tmp_path, {sha1(verify): verify}))
+    )
+    assert code == 0, err
+    settings = dataclasses.replace(api.app.state.settings, trusted_documents_only=True)
+    strict = Api(create_app(settings, migrate=False, demo=False))
+
+    async def upload(query: str):  # type: ignore[no-untyped-def]
+        return await strict.http.post(
+            "/graphql",
+            data={
+                "operations": json.dumps({"query": query, "variables": {"file": None}}),
+                "map": json.dumps({"0": ["variables.file"]}),
+            },
+            files={"0": ("upload.pdf", b"not a pdf", "application/pdf")},
+        )
+
+    try:
+        # when a multipart upload sends the registered text, and another text
+        registered = await upload(verify)
+        other = await upload(verify.replace("code", "message"))
+    finally:
+        await strict.http.aclose()
+
+    # then the registered one runs (the file is no PDF: a user error), the other is refused
+    assert registered.status_code == 200, registered.text
+    errors = registered.json()["data"]["documentVerify"]["userErrors"]
+    assert [e["code"] for e in errors] == ["DOCUMENT_UNREADABLE"]
+    assert other.status_code == 400
+    assert other.json()["errors"][0]["extensions"]["code"] == "TRUSTED_DOCUMENT_REQUIRED"
