@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -20,6 +21,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.file_uploads.utils import replace_placeholders_with_files
+from strawberry.types.unset import UNSET
 
 from app import db, request_body
 from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
@@ -30,6 +32,12 @@ from app.health import health, ready
 from app.login import login_routes
 from app.metrics import metrics_endpoint
 from app.observe import RequestObserver
+from app.operations import (
+    TrustedDocumentRefused,
+    TrustedDocuments,
+    attach_document_ids,
+    register_metric_names,
+)
 from app.reports import report_routes
 from app.request_context import current_request
 from app.settings import Settings
@@ -53,6 +61,39 @@ class GraphQLApp(GraphQL[Context, None]):
         self.keys = keys
         self.signing = signing
         self.register = FilePopulationRegister(settings.population_register_file)
+        self.trusted = TrustedDocuments(only_trusted=settings.trusted_documents_only)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """Strawberry's parsing, then trusted documents: a hash becomes its registered text
+        (app/operations.py), and with EH_TRUSTED_DOCUMENTS_ONLY nothing else runs."""
+        parsed = await super().parse_http_body(request)
+        raw: Any = None
+        if request.method == "GET":
+            raw = dict(request.query_params)
+        elif "json" in (request.content_type or ""):  # a multipart body is consumed by now
+            body = await request.get_body()
+            raw = request_body.decode_json(body) if b'"documentId"' in body else None
+        if raw is not None:
+            attach_document_ids(parsed, raw)
+        items = parsed if isinstance(parsed, list) else [parsed]
+        try:
+            for item in items:
+                await self.trusted.apply(item)
+        except TrustedDocumentRefused:
+            for item in items:  # a refused upload's spooled files go now, not at collection
+                for upload in _uploads(item.variables):
+                    await upload.close()
+            raise
+        return parsed
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:  # type: ignore[override]
+        try:
+            return await super().run(request, context, root_value)
+        except TrustedDocumentRefused as refused:
+            return JSONResponse(
+                {"errors": [{"message": str(refused), "extensions": {"code": refused.code}}]},
+                status_code=400,
+            )
 
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
         viewer = request.scope["state"]["viewer"]
@@ -131,6 +172,17 @@ class GraphQLApp(GraphQL[Context, None]):
         return HTMLResponse(graphiql_html())
 
 
+def _uploads(value: Any) -> Iterator[UploadFile]:
+    if isinstance(value, UploadFile):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _uploads(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _uploads(item)
+
+
 # Room for the multipart envelope and the GraphQL document around an uploaded PDF.
 UPLOAD_OVERHEAD = 1024 * 1024
 
@@ -207,6 +259,8 @@ def create_app(
         if migrate:
             await db.apply_migrations(settings.database_url)
         await db.connect(settings.database_url)
+        # Metric labels: the registered operations' names and the examples' (app/metrics.py).
+        await register_metric_names(build_schema(settings)._schema)
         if load_demo:
             from app.demo import load_demo_data
 

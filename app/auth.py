@@ -55,7 +55,9 @@ class KeyRing:
             claims, self.signing_key, algorithm=self.algorithm, headers={"kid": self.signing_kid}
         )
 
-    def decode(self, token: str, settings: Settings) -> dict[str, Any]:
+    def decode(
+        self, token: str, settings: Settings, *, audience: str | None = None
+    ) -> dict[str, Any]:
         try:
             header = jwt.get_unverified_header(token)
         except JWTError:
@@ -71,7 +73,7 @@ class KeyRing:
                 token,
                 key,
                 algorithms=[self.algorithm],
-                audience=settings.jwt_audience,
+                audience=audience or settings.jwt_audience,
                 issuer=settings.jwt_issuer,
                 options={
                     "require_exp": True,
@@ -184,7 +186,11 @@ def issue_token(
 
 
 def verify_token(ring: KeyRing, settings: Settings, token: str) -> TokenClaims:
-    claims = ring.decode(token, settings)
+    return verify_claims(ring.decode(token, settings))
+
+
+def verify_claims(claims: dict[str, Any]) -> TokenClaims:
+    """The person and role of a token whose signature and times were checked."""
     try:
         person_id = int(claims["sub"])
         role = Role(claims["role"])

@@ -178,6 +178,33 @@ async def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _demo_reset(args: argparse.Namespace) -> int:
+    """Delete every row and load the demo data again (never in production)."""
+    from app import db
+    from app.demo import load_demo_data
+    from app.signing import signing_setup
+
+    settings = _settings()
+    if settings.production:
+        print(
+            "eksamihaldus: demo-reset deletes every row and refuses to run with EH_PRODUCTION",
+            file=sys.stderr,
+        )
+        return 2
+    if settings.is_sqlite:
+        db.ensure_sqlite_directory(settings.database_url)
+    await db.apply_migrations(settings.database_url)
+    signing = signing_setup(settings)
+    await db.connect(settings.database_url)
+    try:
+        await db.empty_all_tables()
+        await load_demo_data(signing if signing.person_keys else None)
+    finally:
+        await db.close()
+    print("demo data reset: every row deleted and the demo data loaded (./dev demo-users)")
+    return 0
+
+
 async def _worker(args: argparse.Namespace) -> int:
     import signal
 
@@ -233,6 +260,60 @@ async def _import(args: argparse.Namespace) -> int:
         return 2
     importer = standards_importer(paths[0], dry_run=args.dry_run)
     return await run_import(settings, "Standards import", importer, show_problems=args.show)
+
+
+async def _operations_add(args: argparse.Namespace) -> int:
+    from app import db
+    from app.graphql import build_schema
+    from app.operations import ManifestError, add_documents, read_manifest
+
+    settings = _settings()
+    try:
+        documents = read_manifest(Path(args.manifest), build_schema(settings)._schema)
+    except ManifestError as error:
+        print(f"eksamihaldus: nothing registered: {error}", file=sys.stderr)
+        return 2
+    await db.connect(settings.database_url)
+    try:
+        added, unchanged = await add_documents(documents)
+    finally:
+        await db.close()
+    print(f"{added} operations registered, {unchanged} already registered")
+    return 0
+
+
+async def _operations_list(args: argparse.Namespace) -> int:
+    from app import db
+    from models.operation import TrustedOperation
+
+    settings = _settings()
+    await db.connect(settings.database_url)
+    try:
+        rows = (
+            await TrustedOperation.all()
+            .order_by("id")
+            .values_list("document_id", "operation_names")
+        )
+    finally:
+        await db.close()
+    for document_id, names in rows:
+        print(f"{document_id}  {names or '(anonymous)'}")
+    return 0
+
+
+def _add_operations_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    operations = commands.add_parser(
+        "operations", help="trusted documents: eksamihaldus operations add MANIFEST.json"
+    )
+    actions = operations.add_subparsers(dest="action", required=True)
+    add = actions.add_parser(
+        "add", help="register graphql-codegen's persisted-documents manifest (all or nothing)"
+    )
+    add.add_argument("manifest", help="persisted-documents.json: {hash: document}")
+    add.set_defaults(run=lambda a: asyncio.run(_operations_add(a)))
+    actions.add_parser(
+        "list", help="print the registered documents' hashes and names"
+    ).set_defaults(run=lambda a: asyncio.run(_operations_list(a)))
 
 
 def _add_import_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -319,6 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     migrate.set_defaults(run=lambda a: asyncio.run(_migrate(a)))
     commands.add_parser(
+        "demo-reset", help="delete every row and load the demo data again (not in production)"
+    ).set_defaults(run=lambda a: asyncio.run(_demo_reset(a)))
+    commands.add_parser(
         "worker", help="deliver the outbox's mails until SIGTERM or SIGINT"
     ).set_defaults(run=lambda a: asyncio.run(_worker(a)))
     commands.add_parser("assets", help="fetch GraphiQL's files for offline use").set_defaults(
@@ -332,6 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     init.add_argument("--directory", help="where to keep it (default: EH_PKI_DIR, var/pki)")
     init.set_defaults(run=_pki_init)
     _add_import_commands(commands)
+    _add_operations_commands(commands)
     args = parser.parse_args(argv)
     return int(args.run(args) or 0)
 

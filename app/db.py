@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate
 
 from app.settings import tortoise_config
@@ -40,3 +40,18 @@ def ensure_sqlite_directory(database_url: str) -> None:
     path = database_url.removeprefix("sqlite://")
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def empty_all_tables() -> None:
+    """Delete every row of every table (the demo reset and the tests); the schema stays."""
+    connection = connections.get("default")
+    tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
+    if connection.capabilities.dialect == "postgres":
+        await connection.execute_script(
+            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+        )
+    else:
+        script = "PRAGMA foreign_keys = OFF;\n"
+        script += "".join(f'DELETE FROM "{t}";\n' for t in tables)
+        script += "DELETE FROM sqlite_sequence;\nPRAGMA foreign_keys = ON;"
+        await connection.execute_script(script)

@@ -1,8 +1,10 @@
-"""Downloads of protocol PDFs and school extracts, with the same bearer token as the API.
+"""Downloads of protocol PDFs and school extracts, with the same bearer token as the API, or
+through a signed link (`?access=`, app/download_links.py) that a browser opens as it is.
 
 Access follows the GraphQL fields `documentUrl` and `extractUrl`: the protocol must be within
 the viewer's row scope, and the role must be one that downloads that kind of document.
-Anything the viewer may not have is a 404, so IDs reveal nothing.
+Anything the viewer may not have is a 404, so IDs reveal nothing; a signed link that expired,
+was altered or names another document is a 403 and nothing is served.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from app.auth import KeyRing, signed_in_viewer
+from app.auth import AuthError, KeyRing, signed_in_viewer
+from app.download_links import ACCESS_PARAMETER, download_viewer
 from app.settings import Settings
 from models.access import (
     Viewer,
@@ -32,6 +35,18 @@ CHUNK = 64 * 1024
 def unauthenticated() -> Response:
     """A plain HTTP endpoint's answer to a request without a usable bearer token."""
     return JSONResponse({"error": "UNAUTHENTICATED"}, 401, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _link_refused(reason: str) -> Response:
+    return JSONResponse(
+        {
+            "error": "LINK_INVALID",
+            "message": "Link on aegunud või vigane; küsi uus. / The link has expired or is not "
+            f"valid; ask for a new one. ({reason})",
+        },
+        403,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _not_found() -> Response:
@@ -67,13 +82,21 @@ async def _visible_protocol(viewer: Viewer, global_id: str) -> Protocol | None:
 
 
 def document_routes(settings: Settings, keys: KeyRing) -> list[BaseRoute]:
-    async def viewer_of(request: Request) -> Viewer | None:
-        return await signed_in_viewer(keys, settings, request.headers.get("authorization"))
+    async def viewer_of(request: Request) -> Viewer | Response:
+        """The bearer token's viewer, or the signed link's; else the answer to send."""
+        access = request.query_params.get(ACCESS_PARAMETER)
+        if access is not None:
+            try:
+                return await download_viewer(keys, settings, access, request.url.path)
+            except AuthError as error:
+                return _link_refused(str(error))
+        viewer = await signed_in_viewer(keys, settings, request.headers.get("authorization"))
+        return unauthenticated() if viewer is None else viewer
 
     async def protocol_document(request: Request) -> Response:
         viewer = await viewer_of(request)
-        if viewer is None:
-            return unauthenticated()
+        if isinstance(viewer, Response):
+            return viewer
         protocol = await _visible_protocol(viewer, request.path_params["id"])
         if protocol is None or not may_download_protocol(
             viewer, protocol.kind.value, protocol.group_id
@@ -87,8 +110,8 @@ def document_routes(settings: Settings, keys: KeyRing) -> list[BaseRoute]:
 
     async def extract(request: Request) -> Response:
         viewer = await viewer_of(request)
-        if viewer is None:
-            return unauthenticated()
+        if isinstance(viewer, Response):
+            return viewer
         protocol = await _visible_protocol(viewer, request.path_params["id"])
         if protocol is None or not may_download_extract(viewer):
             return _not_found()

@@ -4,7 +4,8 @@ Personal codes can reach a log line through a request's query string (GraphQL ov
 carries its variables there) or an error message; the filter replaces any eleven-digit
 sequence that starts with a century digit (1-6), valid or not, with `[isikukood]`, after
 decoding a URL-encoded message. The access log also hides the values of query parameters
-that carry credentials (the sign-in callback's `code` and `state`, any `token`).
+that carry credentials (the sign-in callback's `code` and `state`, any `token`, a download
+link's `access`).
 
 Lines are human-readable by default; `EH_LOG_FORMAT=json` writes one JSON object per line
 (python-json-logger) with the request ID, GraphQL operation name and acting role of the
@@ -28,7 +29,7 @@ from app.request_context import current_request
 PERSONAL_CODE = re.compile(r"(?<!\d)[1-6]\d{10}(?!\d)")
 REDACTED = "[isikukood]"
 QUERY_SECRET = re.compile(
-    r"([?&](?:code|state|token|access_token|id_token|refresh_token|signature|password)=)[^&#\s]*",
+    r"([?&](?:code|state|token|access|access_token|id_token|refresh_token|signature|password)=)[^&#\s]*",
     re.IGNORECASE,
 )
 SECRET_REDACTED = "[redacted]"

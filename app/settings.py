@@ -34,6 +34,7 @@ MODEL_MODULES = [
     "models.notification",
     "models.audit",
     "models.compensation",
+    "models.operation",
 ]
 
 
@@ -271,6 +272,10 @@ class Settings:
     eseal_certificate_file: Path | None = None
     signing_session_seconds: int = 300
     verify_max_bytes: int = 20 * 1024 * 1024
+    # Trusted documents: run only operations registered with `eksamihaldus operations add`.
+    trusted_documents_only: bool = False
+    # Signed download links (`documentDownloadUrl`, `extractDownloadUrl`) live this long.
+    download_url_seconds: int = 300
 
     @property
     def is_sqlite(self) -> bool:
@@ -349,6 +354,8 @@ class Settings:
             smtp_timeout_seconds=_int("EH_SMTP_TIMEOUT_SECONDS", 30),
             mail_from=_mail_from("EH_MAIL_FROM"),
             mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
+            trusted_documents_only=_bool("EH_TRUSTED_DOCUMENTS_ONLY", False),
+            download_url_seconds=_int("EH_DOWNLOAD_URL_SECONDS", 300, minimum=10),
             **_signing(production),
             oidc=_oidc(public_url),
             population_register_file=_existing_file(

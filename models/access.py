@@ -247,6 +247,14 @@ def may_download_extract(viewer: Viewer) -> bool:
     return viewer.role in (Role.SCHOOL, Role.REGISTRY_ADMIN)
 
 
+def may_list_members(viewer: Viewer, awarding_body_id: int) -> bool:
+    """An awarding body's assessors, commission chairs and staff (the committee and chair
+    pickers): that body itself and the registry."""
+    if viewer.is_admin:
+        return True
+    return viewer.role is Role.AWARDING_BODY and viewer.organisation_id == awarding_body_id
+
+
 def may_list_eligible_students(viewer: Viewer) -> bool:
     """Who could join an exam: only those who build its participant list."""
     return viewer.role in (Role.SCHOOL, Role.REGISTRY_ADMIN)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.auth import KeyRing
+from app.download_links import signed_download_url
 from app.settings import Settings
 from integrations.population_register import PopulationRegister
 from models.access import Viewer
@@ -28,3 +29,7 @@ class Context:
     # encodes the response itself (the HTTP app), not for schema.execute() in tests.
     compiled_reads: bool = True
     splice_json: bool = False
+
+    def download_url(self, path: str) -> str:
+        """An absolute, short-lived link to `path` for this request's viewer only."""
+        return signed_download_url(self.keys, self.settings, self.viewer, path)

@@ -38,8 +38,8 @@ async def _grants(person_id: int) -> list[tuple[RoleValue, int | None, RoleGrant
             row["organisation_id"],
             RoleGrant(
                 role=row["role"],
-                organisation=Organisation(
-                    name=row["org_name"], code=row["org_code"], kind=row["org_kind"]
+                organisation=Organisation.from_row(
+                    row["organisation_id"], row["org_name"], row["org_code"], row["org_kind"]
                 )
                 if row["organisation_id"] is not None
                 else None,

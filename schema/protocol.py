@@ -76,21 +76,44 @@ class Protocol(Node):
         "you may not download it. Send the same bearer token."
     )
     def document_url(self, info: Info) -> str | None:
-        viewer = info.context.viewer
-        if not may_download_protocol(viewer, self.kind, self.group_id):
+        return self.document_path(info)
+
+    def document_path(self, info: Info) -> str | None:
+        if not may_download_protocol(info.context.viewer, self.kind, self.group_id):
             return None
         return f"/documents/protocols/{self.id}"
+
+    @strawberry.field(
+        description="An absolute link to the protocol PDF that a browser opens without a "
+        "header: signed for you and this document only, valid for a few minutes "
+        "(EH_DOWNLOAD_URL_SECONDS). Ask again for a fresh one; an expired or altered link "
+        "answers 403. Null when `documentUrl` is."
+    )
+    def document_download_url(self, info: Info) -> str | None:
+        path = self.document_path(info)
+        return None if path is None else info.context.download_url(path)
 
     @strawberry.field(
         description="Where the school downloads its extract of the signed commission "
         "protocol; null for other kinds, before signing, and for other roles."
     )
     def extract_url(self, info: Info) -> str | None:
+        return self.extract_path(info)
+
+    def extract_path(self, info: Info) -> str | None:
         if self.kind != "COMMISSION" or self.status != "SIGNED":
             return None
         if not may_download_extract(info.context.viewer):
             return None
         return f"/documents/extracts/{self.id}"
+
+    @strawberry.field(
+        description="An absolute, signed, short-lived link to the school's extract, as "
+        "`documentDownloadUrl` is to the protocol. Null when `extractUrl` is."
+    )
+    def extract_download_url(self, info: Info) -> str | None:
+        path = self.extract_path(info)
+        return None if path is None else info.context.download_url(path)
 
     # Verifying costs tens of milliseconds per document (then cached by its hash), so a
     # query asking it of many protocols is priced accordingly.

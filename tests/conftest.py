@@ -14,7 +14,6 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from tortoise import Tortoise, connections
 
 from app import db
 
@@ -66,17 +65,7 @@ async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
 
 
 async def _empty_all_tables() -> None:
-    conn = connections.get("default")
-    tables = [model._meta.db_table for model in Tortoise.apps["models"].values()]
-    if BACKEND == "postgres":
-        await conn.execute_script(
-            "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
-        )
-    else:
-        script = "PRAGMA foreign_keys = OFF;\n"
-        script += "".join(f'DELETE FROM "{t}";\n' for t in tables)
-        script += "DELETE FROM sqlite_sequence;\nPRAGMA foreign_keys = ON;"
-        await conn.execute_script(script)
+    await db.empty_all_tables()
 
 
 @pytest.fixture

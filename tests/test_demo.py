@@ -390,3 +390,20 @@ async def test_the_open_exams_move_on_through_the_workflow_as_loaded_today(empty
 
     # then every one of them moved on: no demo date lies in the past where it must not
     assert sorted(moved) == sorted([ExamStatus.ACCEPTED, ExamStatus.ACCEPTED, ExamStatus.SUBMITTED])
+
+
+async def test_every_school_the_demo_documents_name_has_a_demo_user(empty_db: str) -> None:
+    # given the demo data
+    await load_demo_data(today=TODAY)
+
+    # when the schools of its exams (whose protocols and extracts name them) are read
+    schools = set(await Exam.all().values_list("school__code", flat=True))
+
+    # then each has a demo user acting for it, so every document's recipient can sign in
+    school_users = {u.organisation_code for u in DEMO_USERS if u.role is Role.SCHOOL}
+    assert schools <= school_users
+    completed = await Exam.filter(status=ExamStatus.COMPLETED).values_list(
+        "school__code", flat=True
+    )
+    assert completed
+    assert set(completed) <= school_users

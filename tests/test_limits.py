@@ -50,6 +50,11 @@ _SCALARS = {
 _PARENTS = {
     "Exam": ("query($parent: ID!, {vars}) {{ exam(id: $parent) {{ {field} }} }}", "exam"),
     "Statistics": ("query({vars}) {{ statistics {{ {field} }} }}", "statistics"),
+    "AwardingBody": (
+        "query($parent: ID!, {vars}) "
+        "{{ node(id: $parent) {{ ... on AwardingBody {{ {field} }} }} }}",
+        "node",
+    ),
 }
 
 
@@ -201,6 +206,8 @@ async def test_a_value_over_the_limit_is_refused_with_its_path(api, target):
     query, variables, top = _document(target, build_schema(api.app.state.settings))
     if target.root == "Exam":
         variables["parent"] = to_global_id("Exam", exam.id)
+    if target.root == "AwardingBody":
+        variables["parent"] = to_global_id("AwardingBody", exam.awarding_body_id)
 
     body = await api.query(query, variables, as_=(admin, Role.REGISTRY_ADMIN))
 

@@ -44,7 +44,7 @@ class Loaders:
         self.participant = ParticipantLoaders(viewer)
         self.protocol = ProtocolLoaders(viewer)
         self.person = PersonLoaders(viewer)
-        self.organisation = OrganisationLoaders()
+        self.organisation = OrganisationLoaders(viewer)
         self.standard = StandardLoaders()
         self.curriculum = CurriculumLoaders()
         self.compensation = CompensationLoaders(viewer)

@@ -37,6 +37,8 @@ def test_the_build_context_leaves_out_what_the_image_does_not_need():
 
     assert {".git", ".venv", "var", "tests"} <= set(ignored)
     assert "README.md" not in ignored  # pyproject.toml names it as the package's readme
+    assert "LICENSE" not in ignored  # and this as its licence file: the build needs both
+    assert "COPY README.md LICENSE ./" in (ROOT / "docker" / "Dockerfile").read_text()
 
 
 def _imported_top_level_modules() -> set[str]:

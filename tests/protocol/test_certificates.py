@@ -18,7 +18,8 @@ query($filter: CertificateFilter) {
 MINE = "{ myCertificates(first: 10) { totalCount edges { node { registerNumber } } } }"
 
 
-async def complete_exam(api, held: HeldExam) -> None:  # type: ignore[no-untyped-def]
+async def complete_exam(api, held: HeldExam) -> str:  # type: ignore[no-untyped-def]
+    """Sign every assessment protocol, then the commission protocol; returns the latter's ID."""
     await sign_assessments(api, held)
     data = await api.query(
         PROTOCOL_CREATE,
@@ -29,9 +30,11 @@ async def complete_exam(api, held: HeldExam) -> None:  # type: ignore[no-untyped
         as_=(held.body_user, Role.AWARDING_BODY),
     )
     protocol = data["data"]["protocolCreate"]["protocol"]
-    await api.query(
+    signed = await api.query(
         PROTOCOL_SIGN, {"protocol": protocol["id"]}, as_=(held.chair, Role.COMMISSION_CHAIR)
     )
+    assert signed["data"]["protocolSign"]["userErrors"] == []
+    return protocol["id"]
 
 
 async def test_the_public_register_lists_the_new_certificates_without_personal_codes(
