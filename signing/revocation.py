@@ -122,12 +122,20 @@ class DevelopmentOcsp(RevocationSource):
 
     Args:
         pki: The development PKI; its ``revoked.json`` says what is revoked.
+        others: Asked about certificates this PKI did not issue (e.g. a real ID-card while
+            developing); without it they have no answer.
     """
 
-    def __init__(self, pki: DevelopmentPki) -> None:
+    def __init__(self, pki: DevelopmentPki, others: RevocationSource | None = None) -> None:
         self.pki = pki
+        self.others = others
+        self._root = load_certificate(pki.root_certificate_pem)
 
     async def ask(self, certificate: x509.Certificate, request: bytes) -> bytes:
+        if find_issuer(certificate, [self._root]) is None:
+            if self.others is None:
+                raise RevocationUnavailable(detail="not issued by the development PKI")
+            return await self.others.ask(certificate, request)
         config = self.pki.certomancer_config
         arch = _certomancer_arch(config, config.stat().st_mtime)
         responder = arch.service_registry.summon_responder(  # type: ignore[attr-defined]

@@ -12,7 +12,12 @@ from models.notification import Notification
 from models.protocol import ProtocolDocument, ProtocolExtract
 from schema.node import to_global_id
 from tests.protocol.conftest import HeldExam
-from tests.signing.validators import assert_openssl_cms_valid, assert_pdfsig_valid, make_nss_db
+from tests.signing.validators import (
+    assert_openssl_cms_valid,
+    assert_openssl_document_timestamps_valid,
+    assert_pdfsig_valid,
+    make_nss_db,
+)
 
 PROTOCOL_CREATE = """
 mutation($exam: ID!, $input: ProtocolCreateInput!) {
@@ -33,7 +38,7 @@ query($id: ID!) {
   node(id: $id) {
     ... on Protocol {
       status number documentUrl extractUrl
-      verification { valid problem signatures { signerName intact trusted modifiedAfter
+      verification { valid problem level signatures { signerName intact trusted modifiedAfter
         coversWholeDocument level timestampTime } }
     }
   }
@@ -97,8 +102,14 @@ async def test_results_to_certificates_signed_and_independently_valid(
     document = await download(
         api, held.body_user, Role.AWARDING_BODY, f"/documents/protocols/{assessment_ids[0]}"
     )
-    assert_pdfsig_valid(document, nss, expected_signatures=3)
-    assert_openssl_cms_valid(document, test_pki.root_certificate_pem)
+    assert_pdfsig_valid(
+        document, nss, expected_signatures=3, last_covers_all=False, document_timestamps=1
+    )
+    assert_openssl_cms_valid(document, test_pki.root_certificate_pem, expected_signatures=3)
+    tsa = test_pki.tsa().certificate_pem
+    assert (
+        assert_openssl_document_timestamps_valid(document, test_pki.root_certificate_pem, tsa) == 1
+    )
 
     # when the body draws up the commission protocol, awarding the partial pass its part
     partial = next(
@@ -157,11 +168,18 @@ async def test_results_to_certificates_signed_and_independently_valid(
     verification = node["verification"]
     assert verification["valid"] is True
     assert [s["intact"] and s["trusted"] for s in verification["signatures"]] == [True]
-    assert verification["signatures"][0]["level"] in ("B-T", "B-LT")
+    assert verification["signatures"][0]["level"] == "B-LTA"
+    assert verification["level"] == "B_LTA"
     assert node["extractUrl"] is None  # the body downloads the protocol, not the extract
     protocol_pdf = await download(api, held.body_user, Role.AWARDING_BODY, node["documentUrl"])
-    assert_pdfsig_valid(protocol_pdf, nss, expected_signatures=1)
-    assert_openssl_cms_valid(protocol_pdf, test_pki.root_certificate_pem)
+    assert_pdfsig_valid(
+        protocol_pdf, nss, expected_signatures=1, last_covers_all=False, document_timestamps=1
+    )
+    assert_openssl_cms_valid(protocol_pdf, test_pki.root_certificate_pem, expected_signatures=1)
+    assert (
+        assert_openssl_document_timestamps_valid(protocol_pdf, test_pki.root_certificate_pem, tsa)
+        == 1
+    )
 
     school_view = await api.query(
         PROTOCOL, {"id": commission["id"]}, as_=(held.school_user, Role.SCHOOL)
@@ -169,8 +187,13 @@ async def test_results_to_certificates_signed_and_independently_valid(
     extract_url = school_view["data"]["node"]["extractUrl"]
     assert school_view["data"]["node"]["documentUrl"] is None
     extract = await download(api, held.school_user, Role.SCHOOL, extract_url)
-    assert_pdfsig_valid(extract, nss, expected_signatures=1)
-    assert_openssl_cms_valid(extract, test_pki.root_certificate_pem)
+    assert_pdfsig_valid(
+        extract, nss, expected_signatures=1, last_covers_all=False, document_timestamps=1
+    )
+    assert_openssl_cms_valid(extract, test_pki.root_certificate_pem, expected_signatures=1)
+    assert (
+        assert_openssl_document_timestamps_valid(extract, test_pki.root_certificate_pem, tsa) == 1
+    )
     stored = await ProtocolExtract.get(protocol_id=int(commission_pk(commission["id"])))
     assert stored.content == extract
 
