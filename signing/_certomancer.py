@@ -55,6 +55,10 @@ def write_certomancer_config(directory: Path, *, organisation: str) -> None:
     """Describe root, TSA, OCSP responder and person certificates for certomancer."""
     files = {name: f"{name}.cert.pem" for name in ("root", "tsa", "ocsp", "eseal")}
     files |= {
+        path.name.removesuffix(".cert.pem"): path.name
+        for path in sorted(directory.glob("tsa-*.cert.pem"))
+    }
+    files |= {
         f"person-{path.name.removesuffix('.cert.pem')}": f"persons/{path.name}"
         for path in sorted((directory / "persons").glob("*.cert.pem"))
     }

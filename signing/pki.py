@@ -297,12 +297,56 @@ class DevelopmentPki:
         since = at or _now() - dt.timedelta(minutes=1)
         entries = {r.serial: r for r in self.revocations()}
         entries[cert.serial_number] = Revocation(cert.serial_number, since, reason)
+        self._write_revocations(list(entries.values()))
+
+    def release(self, certificate_pem: bytes) -> None:
+        """Take a certificate off the revocation list (a suspension lifted).
+
+        Args:
+            certificate_pem: The certificate (PEM or DER).
+        """
+        cert = x509.load_der_x509_certificate(_issuing.pem_to_der(certificate_pem))
+        self._write_revocations([r for r in self.revocations() if r.serial != cert.serial_number])
+
+    def _write_revocations(self, entries: Collection[Revocation]) -> None:
         payload = [
             {"serial": str(r.serial), "since": r.since.isoformat(), "reason": r.reason}
-            for r in entries.values()
+            for r in entries
         ]
         _issuing.write_public(self.directory / "revoked.json", json.dumps(payload).encode())
         write_certomancer_config(self.directory, organisation=_ORGANISATION)
+
+    def next_tsa(self, *, years: int = 12) -> Credentials:
+        """Issue the time-stamping unit's next key and certificate, as a TSA rolls its key.
+
+        Kept as ``tsa-<n>.{key,cert}.pem``; :meth:`tsa` still returns the first one.
+
+        Args:
+            years: Validity of the new certificate.
+
+        Returns:
+            The new TSA credentials.
+        """
+        number = 2 + len(list(self.directory.glob("tsa-*.cert.pem")))
+        key = _issuing.generate_key("rsa-2048")
+        now = _now()
+        cert = _issuing.issue(
+            subject=_issuing.simple_name(
+                f"Eksamihaldus arendus-TSA {number} (development TSA)", _ORGANISATION
+            ),
+            public_key=key,
+            issuer=x509.load_pem_x509_certificate(self.root_certificate_pem),
+            issuer_key=_issuing.key_from_pem(self._root_key_pem),
+            not_before=now - dt.timedelta(days=1),
+            not_after=now + dt.timedelta(days=years * 365),
+            key_usage=_issuing.KeyUsage(digital_signature=True, content_commitment=False),
+            extended_key_usage=_issuing.TIME_STAMPING,
+            ocsp_url=OCSP_URL,
+        )
+        _issuing.write_private(self.directory / f"tsa-{number}.key.pem", _issuing.key_to_pem(key))
+        _issuing.write_public(self.directory / f"tsa-{number}.cert.pem", _pem(cert))
+        write_certomancer_config(self.directory, organisation=_ORGANISATION)
+        return self._credentials(f"tsa-{number}")
 
     def revocations(self) -> tuple[Revocation, ...]:
         """Every certificate revoked or suspended with :meth:`revoke`."""

@@ -178,39 +178,47 @@ def find_issuer(
     return None
 
 
-def _verify_signed_by(
-    signer: x509.Certificate, signature: bytes, data: bytes, algorithm: object
-) -> None:
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha1": hashes.SHA1,
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
+
+
+def _signed_by(signer: x509.Certificate, basic: asn1_ocsp.BasicOCSPResponse) -> bool:
+    algorithm = basic["signature_algorithm"]
+    hash_class = _HASHES.get(algorithm.hash_algo)
     key = signer.public_key()
-    if not isinstance(algorithm, hashes.HashAlgorithm):
-        raise InvalidSignature("no hash algorithm")
-    if isinstance(key, ec.EllipticCurvePublicKey):
-        key.verify(signature, data, ec.ECDSA(algorithm))
-    elif isinstance(key, rsa.RSAPublicKey):
-        key.verify(signature, data, padding.PKCS1v15(), algorithm)
-    else:
-        raise InvalidSignature(f"unsupported responder key {type(key).__name__}")
+    data, signature = basic["tbs_response_data"].dump(), basic["signature"].native
+    try:
+        if hash_class is None:
+            return False
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, data, ec.ECDSA(hash_class()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), hash_class())
+        else:
+            return False
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
-def _responder(answer: ocsp.OCSPResponse, issuer: x509.Certificate) -> x509.Certificate:
-    """The certificate that signed the answer: the issuer itself or one it delegated to."""
-    if answer.responder_name == issuer.subject:
-        return issuer
-    for candidate in answer.certificates:
+def _delegated(
+    basic: asn1_ocsp.BasicOCSPResponse, issuer: x509.Certificate
+) -> list[x509.Certificate]:
+    """Responder certificates in the answer that the issuer made for OCSP signing."""
+    found = []
+    for carried in basic["certs"] or ():
+        candidate = x509.load_der_x509_certificate(carried.dump())
         try:
             usage = candidate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
         except x509.ExtensionNotFound:
             continue
         if ExtendedKeyUsageOID.OCSP_SIGNING in usage and find_issuer(candidate, [issuer]):
-            return candidate
-    return issuer
-
-
-def _single(answer: ocsp.OCSPResponse, certificate: x509.Certificate) -> ocsp.OCSPSingleResponse:
-    for single in answer.responses:
-        if single.serial_number == certificate.serial_number:
-            return single
-    raise RevocationUnavailable(detail="the answer is about another certificate")
+            found.append(candidate)
+    return found
 
 
 def _check_answer(
@@ -221,52 +229,49 @@ def _check_answer(
     at: dt.datetime,
 ) -> RevocationEvidence:
     try:
-        answer = ocsp.load_der_ocsp_response(der)
-    except ValueError as e:
+        answer = asn1_ocsp.OCSPResponse.load(der)
+        status = answer["response_status"].native
+        basic = answer.basic_ocsp_response if status == "successful" else None
+        answered_nonce = answer.nonce_value.native if answer.nonce_value is not None else None
+        tbs = basic["tbs_response_data"] if basic is not None else None
+        singles = list(tbs["responses"]) if tbs is not None else []
+    except (ValueError, TypeError, KeyError) as e:
         raise RevocationUnavailable(detail=f"not an OCSP response: {e}") from e
-    if answer.response_status != ocsp.OCSPResponseStatus.SUCCESSFUL:
-        raise RevocationUnavailable(detail=f"responder said {answer.response_status.name}")
-    responder = _responder(answer, issuer)
-    try:
-        _verify_signed_by(
-            responder, answer.signature, answer.tbs_response_bytes, answer.signature_hash_algorithm
-        )
-    except InvalidSignature as e:
-        raise RevocationUnavailable(detail="the answer's signature does not verify") from e
-    try:
-        answered_nonce = answer.extensions.get_extension_for_class(x509.OCSPNonce).value.nonce
-    except x509.ExtensionNotFound:
-        answered_nonce = None
+    if basic is None or tbs is None:
+        raise RevocationUnavailable(detail=f"responder said {status}")
+    responders = [issuer, *_delegated(basic, issuer)]
+    if not any(_signed_by(responder, basic) for responder in responders):
+        raise RevocationUnavailable(detail="the answer's signature does not verify")
     if answered_nonce is not None and answered_nonce != nonce:
         raise RevocationUnavailable(detail="the answer is for another request (nonce)")
-    single = _single(answer, certificate)
-    this_update = single.this_update_utc
-    next_update = single.next_update_utc
+    single = next(
+        (r for r in singles if r["cert_id"]["serial_number"].native == certificate.serial_number),
+        None,
+    )
+    if single is None:
+        raise RevocationUnavailable(detail="the answer is about another certificate")
+    this_update: dt.datetime = single["this_update"].native
+    next_update: dt.datetime | None = single["next_update"].native
     if this_update > at + _CLOCK_SKEW:
         raise RevocationUnavailable(detail=f"the answer is from the future: {this_update}")
     if next_update is not None and next_update < at - _CLOCK_SKEW:
         raise RevocationUnavailable(detail=f"the answer is stale: next update {next_update}")
-    if (
-        next_update is None
-        and answered_nonce is None
-        and at - this_update > _MAX_AGE_WITHOUT_NEXT_UPDATE
-    ):
+    unbounded = next_update is None and answered_nonce is None
+    if unbounded and at - this_update > _MAX_AGE_WITHOUT_NEXT_UPDATE:
         raise RevocationUnavailable(detail=f"the answer is stale: {this_update}")
-    status = single.certificate_status
-    if status == ocsp.OCSPCertStatus.REVOKED:
-        suspended = single.revocation_reason == x509.ReasonFlags.certificate_hold
+    cert_status = single["cert_status"]
+    if cert_status.name == "revoked":
+        reason = cert_status.chosen["revocation_reason"].native
         raise CertificateRevoked(
-            "SUSPENDED" if suspended else "REVOKED",
-            detail=f"since {single.revocation_time_utc}, reason {single.revocation_reason}",
+            "SUSPENDED" if reason == "certificate_hold" else "REVOKED",
+            detail=f"since {cert_status.chosen['revocation_time'].native}, reason {reason}",
         )
-    if status != ocsp.OCSPCertStatus.GOOD:
+    if cert_status.name != "good":
         raise RevocationUnavailable(detail="the responder does not know the certificate")
     return RevocationEvidence(
         response=der,
-        responder_certificates=tuple(
-            c.public_bytes(serialization.Encoding.DER) for c in answer.certificates
-        ),
-        produced_at=answer.produced_at_utc,
+        responder_certificates=tuple(c.dump() for c in basic["certs"] or ()),
+        produced_at=tbs["produced_at"].native,
     )
 
 

@@ -57,7 +57,6 @@ class SigningSetup:
     person_keys: Callable[[Person], Credentials] | None = None
     session_lifetime: timedelta = timedelta(minutes=5)
 
-
     @property
     def long_term(self) -> LongTermSetup:
         return LongTermSetup(self.revocation, self.trust_roots, self.timestamper)
