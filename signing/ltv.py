@@ -42,6 +42,7 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 from pyhanko_certvalidator.policy_decl import (
     CertRevTrustPolicy,
+    FreshnessReqType,
     RevocationCheckingPolicy,
     RevocationCheckingRule,
 )
@@ -55,6 +56,7 @@ from signing.modifications import DIFF_POLICY
 from signing.revocation import RevocationSource, check_signer, find_issuer
 
 _SHA256 = hashes.SHA256()
+_TSA_REVOCATION_FRESHNESS = dt.timedelta(days=50 * 365)
 
 __all__ = [
     "LongTermSetup",
@@ -271,8 +273,9 @@ async def verify_long_term(
     Nothing is fetched: the signers' chains are validated in the past, at the time the
     document's timestamps prove, with the OCSP answers and certificates in its ``/DSS``, so a
     signer certificate that has expired since still validates. The newest archive timestamp
-    is trusted at ``at`` by its TSA certificate's validity and chain alone (an offline
-    validator cannot ask its TSA's responder); renew it before that certificate expires.
+    is trusted at ``at`` by its TSA certificate's validity and chain (an offline
+    validator cannot ask its TSA's responder: the answer the document carries counts);
+    renew it before that certificate expires.
 
     Args:
         pdf: A signed document.
@@ -286,18 +289,26 @@ async def verify_long_term(
         [asn1_x509.Certificate.load(pem_to_der(root)) for root in trust_roots]
     )
 
-    def policy(rule: RevocationCheckingRule) -> CertValidationPolicySpec:
-        return CertValidationPolicySpec(
-            trust_manager=anchors,
-            revinfo_policy=CertRevTrustPolicy(
-                RevocationCheckingPolicy(ee_certificate_rule=rule, intermediate_ca_cert_rule=rule)
-            ),
-        )
+    def policy(revocation: CertRevTrustPolicy) -> CertValidationPolicySpec:
+        return CertValidationPolicySpec(trust_manager=anchors, revinfo_policy=revocation)
 
+    required = RevocationCheckingPolicy(
+        ee_certificate_rule=RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
+        intermediate_ca_cert_rule=RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
+    )
     spec = PdfSignatureValidationSpec(
         SignatureValidationSpec(
-            cert_validation_policy=policy(RevocationCheckingRule.CRL_OR_OCSP_REQUIRED),
-            ts_cert_validation_policy=policy(RevocationCheckingRule.NO_CHECK),
+            cert_validation_policy=policy(CertRevTrustPolicy(required)),
+            # A timestamp's OCSP answer in the document is accepted however old: offline
+            # there is no newer one for the newest timestamp, and older timestamps are
+            # proven in the past by the next one.
+            ts_cert_validation_policy=policy(
+                CertRevTrustPolicy(
+                    required,
+                    freshness=_TSA_REVOCATION_FRESHNESS,
+                    freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION,
+                )
+            ),
             revinfo_gathering_policy=RevocationInfoGatheringSpec(
                 online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
             ),

@@ -173,6 +173,7 @@ class DevelopmentPki:
             subject: x509.Name,
             usage: _issuing.KeyUsage,
             eku: x509.ObjectIdentifier | None,
+            years: int = 10,
         ) -> None:
             key_path, cert_path = directory / f"{name}.key.pem", directory / f"{name}.cert.pem"
             if (
@@ -189,7 +190,7 @@ class DevelopmentPki:
                 issuer=root,
                 issuer_key=root_key,
                 not_before=now - dt.timedelta(days=1),
-                not_after=now + dt.timedelta(days=10 * 365),
+                not_after=min(now + dt.timedelta(days=years * 365), root.not_valid_after_utc),
                 key_usage=usage,
                 extended_key_usage=eku,
                 ocsp_no_check=eku == _issuing.OCSP_SIGNING,
@@ -221,6 +222,9 @@ class DevelopmentPki:
             _issuing.simple_name("Eksamihaldus arendus-OCSP (development OCSP)", _ORGANISATION),
             _issuing.KeyUsage(digital_signature=True, content_commitment=False),
             _issuing.OCSP_SIGNING,
+            # as long as the root: its answers in archived documents must stay verifiable
+            # after the TSA keys that come and go (see signing.ltv)
+            years=20,
         )
         if new_root:
             (directory / "revoked.json").unlink(missing_ok=True)
