@@ -58,7 +58,7 @@ def signing_setup(settings: Settings) -> SigningSetup:
         timestamper = http_timestamper(settings.tsa_url)
     else:
         assert pki is not None
-        timestamper = local_timestamper(pki)
+        timestamper = local_timestamper(pki, pki.current_tsa())
     roots: tuple[bytes, ...] = ()
     if pki is not None and settings.trust_development_pki:
         roots += (pki.root_certificate_pem,)

@@ -272,6 +272,16 @@ class DevelopmentPki:
         """The time-stamping unit's key and certificate (EKU timeStamping, critical)."""
         return self._credentials("tsa")
 
+    def current_tsa(self) -> Credentials:
+        """The TSA key in use: the newest made by :meth:`next_tsa`, else the first."""
+        rolled = sorted(
+            self.directory.glob("tsa-*.cert.pem"),
+            key=lambda path: int(path.name.removeprefix("tsa-").removesuffix(".cert.pem")),
+        )
+        if not rolled:
+            return self.tsa()
+        return self._credentials(rolled[-1].name.removesuffix(".cert.pem"))
+
     def eseal(self) -> Credentials:
         """The system e-seal: organisation certificate "Eksamihaldus e-tempel"."""
         return self._credentials("eseal")
