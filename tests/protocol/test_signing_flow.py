@@ -4,6 +4,9 @@ every document checked by pyHanko, pdfsig and openssl."""
 from __future__ import annotations
 
 import re
+from io import BytesIO
+
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from models.certificate import Certificate
 from models.enums import ExamStatus, ParticipantResult, Role
@@ -172,6 +175,7 @@ async def test_results_to_certificates_signed_and_independently_valid(
     assert verification["level"] == "B_LTA"
     assert node["extractUrl"] is None  # the body downloads the protocol, not the extract
     protocol_pdf = await download(api, held.body_user, Role.AWARDING_BODY, node["documentUrl"])
+    assert_still_pdf_a_2b(protocol_pdf)
     assert_pdfsig_valid(
         protocol_pdf, nss, expected_signatures=1, last_covers_all=False, document_timestamps=1
     )
@@ -187,6 +191,7 @@ async def test_results_to_certificates_signed_and_independently_valid(
     extract_url = school_view["data"]["node"]["extractUrl"]
     assert school_view["data"]["node"]["documentUrl"] is None
     extract = await download(api, held.school_user, Role.SCHOOL, extract_url)
+    assert_still_pdf_a_2b(extract)
     assert_pdfsig_valid(
         extract, nss, expected_signatures=1, last_covers_all=False, document_timestamps=1
     )
@@ -196,6 +201,17 @@ async def test_results_to_certificates_signed_and_independently_valid(
     )
     stored = await ProtocolExtract.get(protocol_id=int(commission_pk(commission["id"])))
     assert stored.content == extract
+
+
+def assert_still_pdf_a_2b(pdf: bytes) -> None:
+    """Signed B-LTA and still what it declares: PDF/A-2B on PDF 1.7 (no raise to 2.0)."""
+    reader = PdfFileReader(BytesIO(pdf))
+    assert reader.input_version == (1, 7)
+    assert str(reader.root.get("/Version", "/1.7")) == "/1.7"
+    xmp = reader.root["/Metadata"].get_object().data.decode()
+    # pyHanko rewrites the packet on signing, with properties as attributes
+    assert re.search(r'pdfaid:part(>|=")2', xmp), xmp
+    assert re.search(r'pdfaid:conformance(>|=")B', xmp), xmp
 
 
 def commission_pk(global_id: str) -> int:
