@@ -231,14 +231,14 @@ def _check_answer(
     try:
         answer = asn1_ocsp.OCSPResponse.load(der)
         status = answer["response_status"].native
-        basic = answer.basic_ocsp_response if status == "successful" else None
+        if status != "successful":
+            raise RevocationUnavailable(detail=f"responder said {status}")
+        basic = answer.basic_ocsp_response
         answered_nonce = answer.nonce_value.native if answer.nonce_value is not None else None
-        tbs = basic["tbs_response_data"] if basic is not None else None
-        singles = list(tbs["responses"]) if tbs is not None else []
+        tbs = basic["tbs_response_data"]
+        singles = list(tbs["responses"])
     except (ValueError, TypeError, KeyError) as e:
         raise RevocationUnavailable(detail=f"not an OCSP response: {e}") from e
-    if basic is None or tbs is None:
-        raise RevocationUnavailable(detail=f"responder said {status}")
     responders = [issuer, *_delegated(basic, issuer)]
     if not any(_signed_by(responder, basic) for responder in responders):
         raise RevocationUnavailable(detail="the answer's signature does not verify")

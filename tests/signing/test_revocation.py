@@ -14,7 +14,7 @@ from signing._issuing import pem_to_der
 from signing.errors import CertificateRevoked, RevocationUnavailable
 from signing.pki import DevelopmentPki
 from signing.revocation import DevelopmentOcsp, HttpOcsp, RevocationSource, check_signer
-from signing.tsa_server import free_port, running_tsa
+from signing.tsa_server import free_port, running_tsa, served_ocsp_url
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +28,6 @@ def person(own_pki: DevelopmentPki) -> Iterator[bytes]:
     certificate = own_pki.person("38001085718", "Mari", "Maasikas").certificate_pem
     yield certificate
     own_pki.release(certificate)
-
-
-def served_ocsp_url(tsa_url: str) -> str:
-    """certomancer serves the root's OCSP responder beside the TSA, on the same port."""
-    return tsa_url.replace("/tsa/tsa", "/ocsp/root")
 
 
 async def check(pki: DevelopmentPki, certificate: bytes, source: RevocationSource | None = None):  # type: ignore[no-untyped-def]
