@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID
 
-from signing.certificates import load_certificate
+from signing.certificates import find_issuer, load_certificate
 from signing.errors import CertificateRevoked, RevocationUnavailable
 from signing.pki import CERTOMANCER_ARCH, DevelopmentPki
 
@@ -161,21 +161,6 @@ class RevocationEvidence:
     response: bytes
     responder_certificates: tuple[bytes, ...]
     produced_at: dt.datetime
-
-
-def find_issuer(
-    certificate: x509.Certificate, candidates: Sequence[x509.Certificate]
-) -> x509.Certificate | None:
-    """The candidate that issued ``certificate`` (name and signature checked), if any."""
-    for candidate in candidates:
-        if candidate.subject != certificate.issuer:
-            continue
-        try:
-            certificate.verify_directly_issued_by(candidate)
-        except (ValueError, TypeError, InvalidSignature):
-            continue
-        return candidate
-    return None
 
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {

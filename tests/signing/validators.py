@@ -179,6 +179,21 @@ def assert_openssl_cms_valid(pdf: bytes, root_pem: bytes, *, expected_signatures
             assert "Verification successful" in result.stderr, result.stderr
 
 
+def _openssl_ts_verify(token: Path, imprint: list[str], root: Path, tsa: Path, what: str) -> None:
+    """``openssl ts -verify`` of one token against a digest or data (``imprint``)."""
+    result = subprocess.run(
+        [
+            "openssl", "ts", "-verify", "-token_in", "-in", str(token), *imprint,
+            "-CAfile", str(root), "-untrusted", str(tsa),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, f"{what}: {result.stdout}{result.stderr}"
+    assert "Verification: OK" in result.stdout, result.stdout
+
+
 def assert_openssl_timestamps_valid(pdf: bytes, root_pem: bytes, tsa_pem: bytes) -> int:
     """Verify each signature timestamp token with ``openssl ts -verify``.
 
@@ -206,18 +221,9 @@ def assert_openssl_timestamps_valid(pdf: bytes, root_pem: bytes, tsa_pem: bytes)
                 digest = hashlib.new(hash_name, signer_info["signature"].native).hexdigest()
                 token_path = Path(tmp) / f"token{index}.der"
                 token_path.write_bytes(token.dump())
-                result = subprocess.run(
-                    [
-                        "openssl", "ts", "-verify", "-token_in", "-in", str(token_path),
-                        "-digest", digest, f"-{hash_name}",
-                        "-CAfile", str(root), "-untrusted", str(tsa),
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )  # fmt: skip
-                assert result.returncode == 0, f"token {index}: {result.stdout}{result.stderr}"
-                assert "Verification: OK" in result.stdout, result.stdout
+                _openssl_ts_verify(
+                    token_path, ["-digest", digest, f"-{hash_name}"], root, tsa, f"token {index}"
+                )
                 checked += 1
     return checked
 
@@ -239,17 +245,9 @@ def assert_openssl_document_timestamps_valid(pdf: bytes, root_pem: bytes, tsa_pe
             token, data = Path(tmp) / f"doc-ts{index}.der", Path(tmp) / f"ranges{index}.bin"
             token.write_bytes(signature.cms_der)
             data.write_bytes(signature.signed_bytes)
-            result = subprocess.run(
-                [
-                    "openssl", "ts", "-verify", "-token_in", "-in", str(token),
-                    "-data", str(data), "-CAfile", str(root), "-untrusted", str(tsa),
-                ],
-                capture_output=True,
-                text=True,
-                check=False,
-            )  # fmt: skip
-            assert result.returncode == 0, f"document timestamp {index}: {result.stderr}"
-            assert "Verification: OK" in result.stdout, result.stdout
+            _openssl_ts_verify(
+                token, ["-data", str(data)], root, tsa, f"document timestamp {index}"
+            )
             checked += 1
     return checked
 
