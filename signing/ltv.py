@@ -50,10 +50,10 @@ from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from signing import _pdf
 from signing._issuing import pem_to_der
-from signing.certificates import load_certificate
+from signing.certificates import find_issuer, load_certificate
 from signing.errors import DocumentUnreadable, RevocationUnavailable
 from signing.modifications import DIFF_POLICY
-from signing.revocation import RevocationSource, check_signer, find_issuer
+from signing.revocation import RevocationSource, check_signer, responder_url
 
 _SHA256 = hashes.SHA256()
 _TSA_REVOCATION_FRESHNESS = dt.timedelta(days=50 * 365)
@@ -131,6 +131,10 @@ def _document_certificates(reader: PdfFileReader) -> dict[bytes, asn1_x509.Certi
 async def add_validation_data(pdf: bytes, setup: LongTermSetup) -> bytes:
     """Add to ``/DSS`` the certificates and OCSP answers of every signature and timestamp.
 
+    Every certificate that names an OCSP responder and is not a trust anchor gets a fresh
+    answer "good"; one that names none (as some TSA certificates) is embedded without one,
+    as validators then check none.
+
     Args:
         pdf: A signed document.
         setup: Revocation source and trust anchors.
@@ -152,6 +156,9 @@ async def add_validation_data(pdf: bytes, setup: LongTermSetup) -> bytes:
     extra: list[asn1_x509.Certificate] = []
     for cert in parsed:
         if cert.fingerprint(_SHA256) in anchor_fingerprints or cert.issuer == cert.subject:
+            continue
+        if responder_url(cert) is None:
+            # declares no OCSP responder (some TSA certificates): validators check none
             continue
         issuer = find_issuer(cert, [*anchors, *parsed])
         if issuer is None:

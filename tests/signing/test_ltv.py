@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from signing import _issuing
 from signing.errors import CertificateRevoked
 from signing.ltv import (
     LongTermSetup,
@@ -20,7 +22,7 @@ from signing.ltv import (
     verify_long_term,
 )
 from signing.pades import sign_with_key
-from signing.pki import DevelopmentPki
+from signing.pki import Credentials, DevelopmentPki
 from signing.revocation import DevelopmentOcsp
 from signing.timestamps import local_timestamper
 from signing.verify import verify_document
@@ -188,3 +190,42 @@ async def test_signing_keeps_pdf_17_as_pdf_a_2b_requires(
         extensions = reader.root["/Extensions"]
         assert "/ISO_" not in extensions  # no ISO 32001/32002 (PDF 2.0) extension
         assert "/ESIC" in extensions  # PAdES on PDF 1.7 (ETSI EN 319 142-1)
+
+
+async def test_a_tsa_certificate_naming_no_responder_is_embedded_without_an_answer(
+    own_pki: DevelopmentPki, setup: LongTermSetup
+) -> None:
+    # given a TSA whose certificate names no OCSP responder (as some real TSA certificates)
+    root_key = _issuing.key_from_pem((own_pki.directory / "root.key.pem").read_bytes())
+    tsa_key = _issuing.generate_key("rsa-2048")
+    now = dt.datetime.now(dt.UTC)
+    tsa_cert = _issuing.issue(
+        subject=_issuing.simple_name("TSA without OCSP", "Test"),
+        public_key=tsa_key,
+        issuer=x509.load_pem_x509_certificate(own_pki.root_certificate_pem),
+        issuer_key=root_key,
+        not_before=now - dt.timedelta(days=1),
+        not_after=now + dt.timedelta(days=365),
+        key_usage=_issuing.KeyUsage(digital_signature=True, content_commitment=False),
+        extended_key_usage=_issuing.TIME_STAMPING,
+    )
+    quiet_tsa = Credentials(
+        _issuing.key_to_pem(tsa_key),
+        tsa_cert.public_bytes(serialization.Encoding.PEM),
+        (own_pki.root_certificate_pem,),
+    )
+    quiet = LongTermSetup(
+        setup.revocation, setup.trust_roots, local_timestamper(own_pki, quiet_tsa)
+    )
+    signed = await sign_with_key(
+        make_pdf(), FIRST, own_pki.person(*CHAIR), timestamper=quiet.timestamper, lock=True,
+        reason="OK",
+    )  # fmt: skip
+
+    archived = await add_archive_timestamp(signed, quiet)
+
+    report = await verify_document(archived, trust_roots=[own_pki.root_certificate_pem])
+    assert report.valid
+    assert report.level == "B-LTA"
+    dss = PdfFileReader(BytesIO(archived)).root["/DSS"]
+    assert len(dss["/OCSPs"]) >= 1  # the signer's, and none for the quiet TSA
