@@ -33,8 +33,8 @@ from signing.ltv import (
     LongTermSetup,
     add_archive_timestamp,
     add_validation_data,
-    verify_long_term,
 )
+from signing.ltv_validation import verify_long_term
 from signing.pades import complete_external, prepare_external, sign_with_key
 from signing.pki import DevelopmentPki
 from signing.revocation import DevelopmentOcsp, HttpOcsp, check_signer

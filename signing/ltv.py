@@ -26,46 +26,24 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko.sign.timestamps import TimeStamper
-from pyhanko.sign.validation.ades import ades_lta_validation
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
-from pyhanko.sign.validation.policy_decl import (
-    PdfSignatureValidationSpec,
-    RevinfoOnlineFetchingRule,
-    RevocationInfoGatheringSpec,
-    SignatureValidationSpec,
-)
-from pyhanko_certvalidator.context import CertValidationPolicySpec
-from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
-from pyhanko_certvalidator.policy_decl import (
-    CertRevTrustPolicy,
-    FreshnessReqType,
-    RevocationCheckingPolicy,
-    RevocationCheckingRule,
-)
-from pyhanko_certvalidator.registry import SimpleTrustManager
 
 from signing import _pdf
-from signing._issuing import pem_to_der
 from signing.certificates import find_issuer, load_certificate
 from signing.errors import DocumentUnreadable, RevocationUnavailable
-from signing.modifications import DIFF_POLICY
 from signing.revocation import RevocationSource, check_signer, responder_url
 
 _SHA256 = hashes.SHA256()
-_TSA_REVOCATION_FRESHNESS = dt.timedelta(days=50 * 365)
 
 __all__ = [
     "LongTermSetup",
-    "LongTermVerdict",
     "TimestampInfo",
     "add_archive_timestamp",
     "add_validation_data",
     "newest_timestamp",
-    "verify_long_term",
 ]
 
 
@@ -253,85 +231,3 @@ def _token_info(token: cms.SignedData, archive: bool) -> TimestampInfo | None:
                 archive=archive,
             )
     return None
-
-
-@dataclass(frozen=True)
-class LongTermVerdict:
-    """One signature validated at a chosen moment from what the document carries.
-
-    Attributes:
-        field_name: The signature field.
-        valid: PAdES B-LTA validation passed (ETSI EN 319 102-1 § 5.6.3).
-        indication: pyHanko's AdES (sub)indication, e.g. ``"AdESPassed.OK"``.
-        best_signature_time: The earliest time the signature is proven to have existed.
-    """
-
-    field_name: str
-    valid: bool
-    indication: str
-    best_signature_time: dt.datetime | None
-
-
-async def verify_long_term(
-    pdf: bytes, *, trust_roots: Sequence[bytes], at: dt.datetime
-) -> tuple[LongTermVerdict, ...]:
-    """Validate every signature as a B-LTA signature at ``at``, offline.
-
-    Nothing is fetched: the signers' chains are validated in the past, at the time the
-    document's timestamps prove, with the OCSP answers and certificates in its ``/DSS``, so a
-    signer certificate that has expired since still validates. The newest archive timestamp
-    is trusted at ``at`` by its TSA certificate's validity and chain (an offline
-    validator cannot ask its TSA's responder: the answer the document carries counts);
-    renew it before that certificate expires.
-
-    Args:
-        pdf: A signed document.
-        trust_roots: Trust anchors (PEM or DER each).
-        at: The validation moment, e.g. years after the signer's certificate expired.
-
-    Returns:
-        One verdict per signature, in document order.
-    """
-    anchors = SimpleTrustManager.build(
-        [asn1_x509.Certificate.load(pem_to_der(root)) for root in trust_roots]
-    )
-
-    def policy(revocation: CertRevTrustPolicy) -> CertValidationPolicySpec:
-        return CertValidationPolicySpec(trust_manager=anchors, revinfo_policy=revocation)
-
-    required = RevocationCheckingPolicy(
-        ee_certificate_rule=RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
-        intermediate_ca_cert_rule=RevocationCheckingRule.CRL_OR_OCSP_REQUIRED,
-    )
-    spec = PdfSignatureValidationSpec(
-        SignatureValidationSpec(
-            cert_validation_policy=policy(CertRevTrustPolicy(required)),
-            # A timestamp's OCSP answer in the document is accepted however old: offline
-            # there is no newer one for the newest timestamp, and older timestamps are
-            # proven in the past by the next one.
-            ts_cert_validation_policy=policy(
-                CertRevTrustPolicy(
-                    required,
-                    freshness=_TSA_REVOCATION_FRESHNESS,
-                    freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION,
-                )
-            ),
-            revinfo_gathering_policy=RevocationInfoGatheringSpec(
-                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
-            ),
-        ),
-        diff_policy=DIFF_POLICY,
-    )
-    timing = ValidationTimingInfo(at, at, point_in_time_validation=True)
-    verdicts = []
-    for sig in _reader(pdf).embedded_regular_signatures:
-        result = await ades_lta_validation(sig, spec, timing_info=timing)
-        verdicts.append(
-            LongTermVerdict(
-                field_name=str(sig.field_name),
-                valid=result.ades_subindic == AdESPassed.OK,
-                indication=str(result.ades_subindic),
-                best_signature_time=result.best_signature_time,
-            )
-        )
-    return tuple(verdicts)

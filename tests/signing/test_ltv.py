@@ -19,8 +19,8 @@ from signing.ltv import (
     add_archive_timestamp,
     add_validation_data,
     newest_timestamp,
-    verify_long_term,
 )
+from signing.ltv_validation import verify_long_term
 from signing.pades import sign_with_key
 from signing.pki import Credentials, DevelopmentPki
 from signing.revocation import DevelopmentOcsp
