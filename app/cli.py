@@ -363,6 +363,42 @@ def _pki_init(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _renew_timestamps(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from app import db
+    from app.signing import signing_setup
+    from models.workflow.renewal import renew_timestamps
+
+    settings = _settings()
+    setup = signing_setup(settings).long_term
+    err = Console(stderr=True)
+    await db.connect(settings.database_url)
+    try:
+        with Progress(
+            TextColumn("archive timestamps"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("renew", total=None)
+            report = await renew_timestamps(
+                setup,
+                margin=timedelta(days=args.within_days),
+                progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+    finally:
+        await db.close()
+    print(f"{report.checked} signed documents checked, {report.renewed} renewed")
+    for kind, pk, reason in report.problems:
+        print(f"  {kind} {pk}: {reason}")
+    return 1 if report.problems else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         log_format, level = logging_from_env()
@@ -415,6 +451,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     init.add_argument("--directory", help="where to keep it (default: EH_PKI_DIR, var/pki)")
     init.set_defaults(run=_pki_init)
+    documents = commands.add_parser("documents", help="signed documents: renew-timestamps")
+    document_actions = documents.add_subparsers(dest="action", required=True)
+    renew = document_actions.add_parser(
+        "renew-timestamps",
+        help="add an archive timestamp to every signed document whose newest timestamp's TSA "
+        "certificate expires soon; idempotent; exit 1 if some could not be renewed",
+    )
+    renew.add_argument(
+        "--within-days",
+        type=int,
+        default=365,
+        metavar="N",
+        help="renew when that certificate expires within N days (default 365)",
+    )
+    renew.set_defaults(run=lambda a: asyncio.run(_renew_timestamps(a)))
     _add_import_commands(commands)
     _add_operations_commands(commands)
     args = parser.parse_args(argv)

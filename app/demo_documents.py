@@ -21,6 +21,7 @@ from models.workflow.protocol_documents import assessment_data, commission_data
 from models.workflow.protocol_effects import seal_extract
 from models.workflow.signing import SigningSetup, certificate_identity
 from signing.documents import render_assessment_protocol, render_commission_protocol
+from signing.ltv import add_archive_timestamp, add_validation_data
 from signing.pades import sign_with_key
 from signing.verify import verify_document
 
@@ -54,14 +55,18 @@ async def sign_demo_protocols(
         ):
             person = await Person.get(id=person_id, using_db=connection)
             credentials = signing.person_keys(person)
+            last = position == len(signers)
             pdf = await sign_with_key(
                 pdf,
                 field,
                 credentials,
                 timestamper=signing.timestamper,
-                lock=position == len(signers),
+                lock=last,
                 reason=field.role_label,
             )
+            # as the workflow does: B-LT after each signature, B-LTA after the last
+            long_term = add_archive_timestamp if last else add_validation_data
+            pdf = await long_term(pdf, signing.long_term)
             signed.append((person_id, role, field.name, credentials.certificate_pem))
         # One check of the finished document gives every signature's times.
         report = await verify_document(pdf, trust_roots=signing.trust_roots)
@@ -90,5 +95,7 @@ async def sign_demo_protocols(
         await protocol.save(using_db=connection, update_fields=["document_sha256", "status"])
         if protocol.kind is ProtocolKind.COMMISSION:
             exam = await Exam.get(id=protocol.exam_id, using_db=connection)
-            await seal_extract(exam, protocol, signing.eseal, signing.timestamper, connection)
+            await seal_extract(
+                exam, protocol, signing.eseal, signing.timestamper, connection, signing.long_term
+            )
     logger.info("demo documents: %d protocols signed", len(protocols))

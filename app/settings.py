@@ -196,9 +196,14 @@ def _signing(production: bool) -> dict[str, Any]:
         raise SettingsError("EH_TSA_URL is required in production")
     if tsa_url and not tsa_url.startswith(("http://", "https://")):
         raise SettingsError("EH_TSA_URL must be an http:// or https:// URL")
+    ocsp_url = os.environ.get("EH_OCSP_URL") or None
+    if ocsp_url and not ocsp_url.startswith(("http://", "https://")):
+        raise SettingsError("EH_OCSP_URL must be an http:// or https:// URL")
     return {
         "pki_dir": Path(os.environ.get("EH_PKI_DIR", VAR_DIR / "pki")),
         "tsa_url": tsa_url,
+        "ocsp_url": ocsp_url,
+        "ocsp_timeout_seconds": _int("EH_OCSP_TIMEOUT_SECONDS", 10, minimum=1),
         "server_signing": _bool("EH_SERVER_SIGNING", not production),
         "trust_development_pki": _bool("EH_TRUST_DEVELOPMENT_PKI", not production),
         "eseal_key_file": _existing_file("EH_ESEAL_KEY_FILE", Path()) if key else None,
@@ -266,6 +271,8 @@ class Settings:
     # Signing: the development PKI (server-held keys, local timestamps) unless configured.
     pki_dir: Path = VAR_DIR / "pki"
     tsa_url: str | None = None
+    ocsp_url: str | None = None
+    ocsp_timeout_seconds: int = 10
     server_signing: bool = True
     trust_development_pki: bool = True
     eseal_key_file: Path | None = None

@@ -5,6 +5,11 @@ gives every signer a server-held key, the e-seal and an in-process timestamp aut
 Production: the e-seal from files, a real TSA (`EH_TSA_URL`), the Estonian certification
 authorities from the `esteid-certificates` package as trust roots, and people sign with
 their own devices only.
+
+Revocation: `EH_OCSP_URL` names one OCSP responder to ask about every certificate (e.g. the
+development PKI served by certomancer); without it production asks the responder each
+certificate names, and development answers in-process for the development PKI's own
+certificates (and asks the named responder about others).
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from app.settings import Settings
 from models.person import Person
 from models.workflow.signing import SigningSetup
 from signing.pki import Credentials, DevelopmentPki
+from signing.revocation import DevelopmentOcsp, HttpOcsp, RevocationSource
 from signing.timestamps import http_timestamper, local_timestamper
 
 
@@ -52,7 +58,7 @@ def signing_setup(settings: Settings) -> SigningSetup:
         timestamper = http_timestamper(settings.tsa_url)
     else:
         assert pki is not None
-        timestamper = local_timestamper(pki)
+        timestamper = local_timestamper(pki, pki.current_tsa())
     roots: tuple[bytes, ...] = ()
     if pki is not None and settings.trust_development_pki:
         roots += (pki.root_certificate_pem,)
@@ -63,10 +69,16 @@ def signing_setup(settings: Settings) -> SigningSetup:
         assert pki is not None
         return pki.person(person.personal_code, person.first_name, person.last_name)
 
+    revocation: RevocationSource = HttpOcsp(
+        settings.ocsp_url, timeout=settings.ocsp_timeout_seconds
+    )
+    if pki is not None and settings.ocsp_url is None and not settings.production:
+        revocation = DevelopmentOcsp(pki, others=revocation)
     return SigningSetup(
         timestamper=timestamper,
         trust_roots=roots,
         eseal=eseal,
+        revocation=revocation,
         person_keys=person_keys if settings.server_signing and pki is not None else None,
         session_lifetime=timedelta(seconds=settings.signing_session_seconds),
     )

@@ -1,5 +1,6 @@
 """Protocol signing latency: a commission protocol of 30 participants rendered and signed
-(local and HTTP TSA), the two-step device flow, verification, beside the raw signature.
+(local and HTTP TSA), the two-step device flow, verification, the OCSP check and the
+long-term (B-LT/B-LTA) steps, beside the raw signature.
 
 Usage: ``python -m bench.signing [--iterations 30] [--pki DIR]``. Starts certomancer on a
 free loopback port for the HTTP TSA and stops it at the end. Prints medians in ms and
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import statistics
 import tempfile
 import time
@@ -27,10 +29,17 @@ from signing.documents import (
     DecisionLine,
     render_commission_protocol,
 )
+from signing.ltv import (
+    LongTermSetup,
+    add_archive_timestamp,
+    add_validation_data,
+)
+from signing.ltv_validation import verify_long_term
 from signing.pades import complete_external, prepare_external, sign_with_key
 from signing.pki import DevelopmentPki
+from signing.revocation import DevelopmentOcsp, HttpOcsp, check_signer
 from signing.timestamps import TimeStamper, http_timestamper, local_timestamper
-from signing.tsa_server import running_tsa
+from signing.tsa_server import running_tsa, served_ocsp_url
 from signing.verify import verify_document
 
 NAMES = ["Õunapuu", "Kääriäinen", "Šmidt", "Žukov", "Tamm", "Mägi", "Sepp", "Kukk"]
@@ -104,6 +113,10 @@ async def run(pki: DevelopmentPki, iterations: int, tsa_url: str) -> list[tuple[
 
     signed = await external(local)
     roots = [pki.root_certificate_pem]
+    in_process = LongTermSetup(DevelopmentOcsp(pki), (pki.root_certificate_pem,), local)
+    served = LongTermSetup(HttpOcsp(served_ocsp_url(tsa_url)), (pki.root_certificate_pem,), remote)
+    archived = await add_archive_timestamp(signed, in_process)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=4 * 365)
     return [
         ("render commission protocol (30)", await median_ms(render, iterations)),
         ("render + sign, local TSA", await median_ms(
@@ -114,6 +127,16 @@ async def run(pki: DevelopmentPki, iterations: int, tsa_url: str) -> list[tuple[
         ("prepare+complete, HTTP TSA", await median_ms(lambda: external(remote), iterations)),
         ("verify_document (1 signature)", await median_ms(
             lambda: verify_document(signed, trust_roots=roots), iterations)),
+        ("check_signer, OCSP in-process", await median_ms(lambda: check_signer(
+            certificate, issuers=roots, source=in_process.revocation), iterations)),
+        ("check_signer, OCSP over HTTP (certomancer)", await median_ms(lambda: check_signer(
+            certificate, issuers=roots, source=served.revocation), iterations)),
+        ("B-LT validation data, OCSP in-process", await median_ms(
+            lambda: add_validation_data(signed, in_process), iterations)),
+        ("B-LTA (data + archive ts + data), HTTP", await median_ms(
+            lambda: add_archive_timestamp(signed, served), iterations)),
+        ("verify_long_term at +4 years (offline)", await median_ms(
+            lambda: verify_long_term(archived, trust_roots=roots, at=later), iterations)),
         ("raw ECDSA P-256 signature", await median_ms(raw, iterations * 10)),
     ]  # fmt: skip
 
@@ -125,6 +148,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pki = DevelopmentPki.create(args.pki or Path(tmp) / "pki")
+        pki.person("38001085718", "Mari", "Maasikas")  # before certomancer reads the config
         with running_tsa(pki) as url:
             rows = asyncio.run(run(pki, args.iterations, url))
     size = len(render_commission_protocol(commission_protocol()).pdf)

@@ -41,6 +41,8 @@ class ErrorCode(StrEnum):
     SESSION_EXPIRED = "SESSION_EXPIRED"
     DOCUMENT_CHANGED = "DOCUMENT_CHANGED"
     TIMESTAMP_UNAVAILABLE = "TIMESTAMP_UNAVAILABLE"
+    CERTIFICATE_REVOKED = "CERTIFICATE_REVOKED"
+    REVOCATION_UNAVAILABLE = "REVOCATION_UNAVAILABLE"
     SERVER_SIGNING_DISABLED = "SERVER_SIGNING_DISABLED"
     DOCUMENT_UNREADABLE = "DOCUMENT_UNREADABLE"
     SIGNING_FAILED = "SIGNING_FAILED"
@@ -108,6 +110,12 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     "signing again to sign the new revision.",
     ErrorCode.TIMESTAMP_UNAVAILABLE: "The timestamp authority did not answer; nothing was "
     "signed. Retry later.",
+    ErrorCode.CERTIFICATE_REVOKED: "The certification authority's OCSP responder says the "
+    "certificate is revoked or suspended; nothing was signed. Use another certificate or "
+    "device.",
+    ErrorCode.REVOCATION_UNAVAILABLE: "Whether the certificate is revoked could not be checked "
+    "(the OCSP responder did not answer, or its answer cannot be trusted); nothing was signed. "
+    "Retry later.",
     ErrorCode.SERVER_SIGNING_DISABLED: "Signing with server-held keys is off (production). "
     "Sign with an ID-card, Mobile-ID or Smart-ID.",
     ErrorCode.DOCUMENT_UNREADABLE: "The file is not a readable PDF (not a PDF, damaged, "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
 
 from models.access import may_download_extract, may_download_protocol
+from schema.describe import described_enum
 from schema.enums import ProtocolKind, ProtocolStatus, SignatureMethod
 from schema.info import Info
 from schema.loading import loaded
@@ -16,6 +18,29 @@ from schema.person import Person
 from signing.verify import VerificationReport
 
 VERIFICATION_COST = 200
+
+
+class PadesLevel(Enum):
+    B_B = "B-B"
+    B_T = "B-T"
+    B_LT = "B-LT"
+    B_LTA = "B-LTA"
+
+
+described_enum(
+    PadesLevel,
+    description="How long a PAdES signature stays verifiable (ETSI EN 319 142-1 baselines).",
+    values={
+        PadesLevel.B_B: "Signed, with no timestamp: verifiable only while the signer's "
+        "certificate is valid and its revocation status can be asked.",
+        PadesLevel.B_T: "Signed and timestamped: the time of signing is proven, but checking "
+        "the certificate still needs its authority's answer.",
+        PadesLevel.B_LT: "Timestamped, and the document carries the certificates and OCSP "
+        "answers of every signature and timestamp: verifiable offline.",
+        PadesLevel.B_LTA: "B-LT under an archive timestamp: verifiable for decades, as long "
+        "as archive timestamps are renewed before their TSA certificates expire.",
+    },
+)
 PROTOCOL_COLUMNS = ("id", "exam_id", "group_id", "kind", "number", "date", "status", "version")
 
 
@@ -166,6 +191,11 @@ class DocumentVerification:
     signatures: list[SignatureVerification] = strawberry.field(
         description="Every signature, in document order."
     )
+    level: PadesLevel | None = strawberry.field(
+        default=None,
+        description="The document's PAdES level: the lowest of its signatures' levels; "
+        "null when it has none.",
+    )
 
     @classmethod
     def of(cls, report: VerificationReport) -> DocumentVerification:
@@ -189,4 +219,5 @@ class DocumentVerification:
                 )
                 for s in report.signatures
             ],
+            level=PadesLevel(report.level) if report.level else None,
         )

@@ -1,12 +1,18 @@
-"""The certomancer config serving the development PKI's TSA over HTTP.
+"""The certomancer config serving the development PKI's TSA, OCSP responder and CRL over HTTP.
 
 ``certomancer --config DIR/certomancer.yml animate --aiohttp --port N`` then answers RFC 3161
-requests at ``http://127.0.0.1:N/eksamihaldus/tsa/tsa``. The certificates are the ones made by
-:mod:`signing.pki` (``certificate-file``), so the TSA chains to the same root.
+requests at ``http://127.0.0.1:N/eksamihaldus/tsa/tsa``, OCSP requests about certificates of
+the root at ``/eksamihaldus/ocsp/root`` and serves the root's CRL at
+``/eksamihaldus/crls/root/latest.crl``. The certificates are the ones made by
+:mod:`signing.pki` (``certificate-file``), so everything chains to the same root; person
+certificates and revocations are listed as they exist when the config is written (the
+server reads it when it starts).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,28 +24,58 @@ from signing import _issuing
 CERTOMANCER_ARCH = "eksamihaldus"
 """PKI architecture label in the certomancer config; the TSA answers at ``/<arch>/tsa/<label>``."""
 CERTOMANCER_TSA = "tsa"
+CERTOMANCER_OCSP = "root"
+"""The OCSP responder answers at ``/<arch>/ocsp/<label>``, the CRL at ``/<arch>/crls/<label>``."""
+
+
+_TIME = "%Y-%m-%dT%H:%M:%S+0000"
 
 
 def _validity(cert: x509.Certificate) -> dict[str, str]:
-    fmt = "%Y-%m-%dT%H:%M:%S+0000"
     return {
-        "valid-from": cert.not_valid_before_utc.strftime(fmt),
-        "valid-to": cert.not_valid_after_utc.strftime(fmt),
+        "valid-from": cert.not_valid_before_utc.strftime(_TIME),
+        "valid-to": cert.not_valid_after_utc.strftime(_TIME),
+    }
+
+
+def _revocations(directory: Path) -> dict[int, dict[str, str]]:
+    path = directory / "revoked.json"
+    if not path.is_file():
+        return {}
+    return {
+        int(entry["serial"]): {
+            "revoked-since": dt.datetime.fromisoformat(entry["since"]).strftime(_TIME),
+            "reason": entry["reason"],
+        }
+        for entry in json.loads(path.read_text())
     }
 
 
 def write_certomancer_config(directory: Path, *, organisation: str) -> None:
-    """Describe root and TSA for certomancer, pointing at the certificates made here."""
-    certs = {
-        name: x509.load_pem_x509_certificate((directory / f"{name}.cert.pem").read_bytes())
-        for name in ("root", "tsa")
+    """Describe root, TSA, OCSP responder and person certificates for certomancer."""
+    files = {name: f"{name}.cert.pem" for name in ("root", "tsa", "ocsp", "eseal")}
+    files |= {
+        path.name.removesuffix(".cert.pem"): path.name
+        for path in sorted(directory.glob("tsa-*.cert.pem"))
     }
+    files |= {
+        f"person-{path.name.removesuffix('.cert.pem')}": f"persons/{path.name}"
+        for path in sorted((directory / "persons").glob("*.cert.pem"))
+    }
+    certs = {
+        name: x509.load_pem_x509_certificate((directory / file).read_bytes())
+        for name, file in files.items()
+    }
+    revoked = _revocations(directory)
     config: dict[str, Any] = {
         "external-url-prefix": "http://127.0.0.1",
         "keysets": {
             CERTOMANCER_ARCH: {
                 "path-prefix": str(directory),
-                "keys": {name: {"path": f"{name}.key.pem"} for name in certs},
+                "keys": {
+                    name: {"path": file.replace(".cert.pem", ".key.pem")}
+                    for name, file in files.items()
+                },
             }
         },
         "pki-architectures": {
@@ -61,24 +97,40 @@ def write_certomancer_config(directory: Path, *, organisation: str) -> None:
                         "certificate-file": str(directory / "root.cert.pem"),
                         "validity": _validity(certs["root"]),
                     },
-                    "tsa": {
-                        "subject": "tsa",
-                        "issuer": "root",
-                        "certificate-file": str(directory / "tsa.cert.pem"),
-                        "validity": _validity(certs["tsa"]),
-                        "extensions": [
-                            {
-                                "id": "extended_key_usage",
-                                "critical": True,
-                                "value": ["time_stamping"],
-                            }
-                        ],
+                    **{
+                        name: {
+                            "subject": name,
+                            "issuer": "root",
+                            "certificate-file": str(directory / files[name]),
+                            "validity": _validity(cert),
+                            **(
+                                {"revocation": revoked[cert.serial_number]}
+                                if cert.serial_number in revoked
+                                else {}
+                            ),
+                        }
+                        for name, cert in certs.items()
+                        if name != "root"
                     },
                 },
                 "services": {
                     "time-stamping": {
                         CERTOMANCER_TSA: {"signing-key": "tsa", "signing-cert": "tsa"},
-                    }
+                    },
+                    "ocsp": {
+                        CERTOMANCER_OCSP: {
+                            "for-issuer": "root",
+                            "responder-cert": "ocsp",
+                            "signing-key": "ocsp",
+                        }
+                    },
+                    "crl-repo": {
+                        CERTOMANCER_OCSP: {
+                            "for-issuer": "root",
+                            "signing-key": "root",
+                            "simulated-update-schedule": "P1D",
+                        }
+                    },
                 },
             }
         },

@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 KEY_TYPES = ("ec-p256", "ec-p384", "rsa-2048")
 
@@ -111,6 +111,8 @@ def issue(
     key_usage: KeyUsage,
     ca: bool = False,
     extended_key_usage: x509.ObjectIdentifier | None = None,
+    ocsp_no_check: bool = False,
+    ocsp_url: str | None = None,
 ) -> x509.Certificate:
     """Issue a certificate for ``public_key``; ``issuer=None`` makes it self-signed."""
     public = public_key.public_key()
@@ -133,6 +135,19 @@ def issue(
     )
     if extended_key_usage is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage([extended_key_usage]), critical=True)
+    if ocsp_no_check:  # an OCSP responder's own certificate is not checked by OCSP (RFC 6960)
+        builder = builder.add_extension(x509.OCSPNoCheck(), critical=False)
+    if ocsp_url is not None:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+                    )
+                ]
+            ),
+            critical=False,
+        )
     return builder.sign(issuer_key, _hash_for(issuer_key))
 
 
@@ -172,3 +187,4 @@ def simple_name(common_name: str, organisation: str) -> x509.Name:
 
 
 TIME_STAMPING = ExtendedKeyUsageOID.TIME_STAMPING
+OCSP_SIGNING = ExtendedKeyUsageOID.OCSP_SIGNING

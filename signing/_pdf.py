@@ -12,6 +12,7 @@ from asn1crypto import x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign.fields import (
     FieldMDPAction,
     FieldMDPSpec,
@@ -21,7 +22,7 @@ from pyhanko.sign.fields import (
     enumerate_sig_fields,
 )
 from pyhanko.sign.general import SigningError as PyHankoSigningError
-from pyhanko.sign.signers import PdfSignatureMetadata
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, constants
 from pyhanko.sign.timestamps import TimestampRequestError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -88,6 +89,21 @@ def signature_metadata(
         reason=reason,
         subfilter=SigSeedSubFilter.PADES,
     )
+
+
+class Pdf17Signer(PdfSigner):  # type: ignore[misc]
+    """A PdfSigner that keeps the document at PDF 1.7, as PDF/A-2B requires.
+
+    pyHanko registers the ISO 32002 extension for ECDSA signatures and with it raises the
+    catalog ``/Version`` to 2.0, while our documents declare PDF/A-2B (ISO 19005-2, built on
+    PDF 1.7). ECDSA in PAdES is already allowed by the ESIC extension for PDF 1.7 (ETSI EN
+    319 142-1), which is all this signer registers.
+    """
+
+    def register_extensions(self, pdf_out: BasePdfFileWriter, *, md_algorithm: str) -> None:
+        pdf_out.ensure_output_version(version=(1, 7))  # type: ignore[no-untyped-call]
+        if self.signature_meta.subfilter == SigSeedSubFilter.PADES:
+            pdf_out.register_extension(constants.ESIC_EXTENSION_1)
 
 
 def md_for_certificate(cert: x509.Certificate) -> str:

@@ -19,6 +19,7 @@ __all__ = [
     "SignerCertificate",
     "check_usable",
     "display_name",
+    "find_issuer",
     "key_type",
     "personal_code",
     "read_signing_certificate",
@@ -98,16 +99,19 @@ def load_certificate(data: bytes) -> x509.Certificate:
         raise CertificateRejected("MALFORMED", detail=str(e)) from e
 
 
-def _issued_by_one_of(cert: x509.Certificate, anchors: Sequence[x509.Certificate]) -> bool:
-    for anchor in anchors:
-        if anchor.subject != cert.issuer:
+def find_issuer(
+    certificate: x509.Certificate, candidates: Sequence[x509.Certificate]
+) -> x509.Certificate | None:
+    """The candidate that issued ``certificate`` (name and signature checked), if any."""
+    for candidate in candidates:
+        if candidate.subject != certificate.issuer:
             continue
         try:
-            cert.verify_directly_issued_by(anchor)
+            certificate.verify_directly_issued_by(candidate)
         except (ValueError, TypeError, InvalidSignature):
             continue
-        return True
-    return False
+        return candidate
+    return None
 
 
 def check_usable(cert: x509.Certificate, at: dt.datetime) -> None:
@@ -148,7 +152,7 @@ def read_signing_certificate(
     """
     cert = load_certificate(certificate_der)
     anchors = [load_certificate(root) for root in trust_roots]
-    if not _issued_by_one_of(cert, anchors):
+    if find_issuer(cert, anchors) is None:
         raise CertificateRejected("UNTRUSTED", detail=cert.issuer.rfc4514_string())
     check_usable(cert, at)
     kind = key_type(cert)

@@ -11,8 +11,11 @@ from typing import ClassVar, Literal
 __all__ = [
     "CertificateRejected",
     "CertificateRejectionReason",
+    "CertificateRevoked",
+    "CertificateRevokedReason",
     "DocumentUnreadable",
     "DocumentUnreadableReason",
+    "RevocationUnavailable",
     "SessionExpired",
     "SignatureInvalid",
     "SigningError",
@@ -22,6 +25,7 @@ __all__ = [
 CertificateRejectionReason = Literal[
     "EXPIRED", "NOT_YET_VALID", "KEY_USAGE", "UNTRUSTED", "MALFORMED", "UNSUPPORTED_KEY"
 ]
+CertificateRevokedReason = Literal["REVOKED", "SUSPENDED"]
 DocumentUnreadableReason = Literal["NOT_A_PDF", "CORRUPT", "TOO_LARGE", "ENCRYPTED"]
 
 
@@ -119,4 +123,34 @@ class TimestampUnavailable(SigningError):
     code: ClassVar[str] = "TIMESTAMP_UNAVAILABLE"
     default_message: ClassVar[str] = (
         "Ajatempli teenus ei ole kättesaadav / The timestamp service is unavailable"
+    )
+
+
+_REVOKED_MESSAGES: dict[str, str] = {
+    "REVOKED": "Sertifikaat on tühistatud / The certificate has been revoked",
+    "SUSPENDED": "Sertifikaat on peatatud / The certificate has been suspended",
+}
+
+
+class CertificateRevoked(SigningError):
+    """The OCSP responder says the signer's certificate is revoked or suspended.
+
+    Attributes:
+        reason: ``REVOKED`` or ``SUSPENDED`` (certificate hold).
+    """
+
+    code: ClassVar[str] = "CERTIFICATE_REVOKED"
+
+    def __init__(self, reason: CertificateRevokedReason, *, detail: str | None = None) -> None:
+        self.reason: CertificateRevokedReason = reason
+        super().__init__(_REVOKED_MESSAGES[reason], detail=detail)
+
+
+class RevocationUnavailable(SigningError):
+    """No trustworthy answer on whether a certificate is revoked: signing is refused."""
+
+    code: ClassVar[str] = "REVOCATION_UNAVAILABLE"
+    default_message: ClassVar[str] = (
+        "Sertifikaadi kehtivust ei õnnestunud kontrollida / "
+        "The certificate's revocation status could not be checked"
     )

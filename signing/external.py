@@ -21,7 +21,7 @@ from typing import Any
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
-from pyhanko.sign.signers import ExternalSigner, PdfSigner
+from pyhanko.sign.signers import ExternalSigner
 from pyhanko.sign.signers.pdf_byterange import PreparedByteRangeDigest
 from pyhanko.sign.signers.pdf_signer import PdfTBSDocument
 from pyhanko.sign.timestamps import TimeStamper
@@ -112,7 +112,7 @@ async def prepare_external(
     writer = _pdf.open_writer(pdf)
     with _pdf.pyhanko_errors():
         field_spec = _pdf.prepare_field(writer, field, lock=lock)
-        pdf_signer = PdfSigner(
+        pdf_signer = _pdf.Pdf17Signer(
             _pdf.signature_metadata(field, md_algorithm=md_algorithm, reason=reason, lock=lock),
             signer,
             new_field_spec=field_spec,

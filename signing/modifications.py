@@ -38,7 +38,7 @@ from pyhanko.sign.diff_analysis import (
     XrefStreamRule,
 )
 
-__all__ = ["DIFF_POLICY", "only_validation_data_after"]
+__all__ = ["DIFF_POLICY", "adds_validation_data", "only_validation_data_after"]
 
 _INFO_BOOKKEEPING = frozenset({"/ModDate", "/Producer"})
 _XMP_BOOKKEEPING = frozenset(
@@ -127,7 +127,8 @@ DIFF_POLICY: DiffPolicy = StandardDiffPolicy(
 """pyHanko's difference analysis with our rule: see the module docstring."""
 
 
-def _adds_validation_data(reader: PdfFileReader, revision: int) -> bool:
+def adds_validation_data(reader: PdfFileReader, revision: int) -> bool:
+    """Whether ``revision`` writes the document security store (``/DSS``)."""
     resolver = reader.get_historical_resolver(revision)
     try:
         dss = resolver.root.get_value_as_reference("/DSS")
@@ -156,6 +157,6 @@ def only_validation_data_after(reader: PdfFileReader, revision: int) -> bool:
     """
     timestamped = set(_timestamped_revisions(reader))
     return all(
-        later in timestamped or _adds_validation_data(reader, later)
+        later in timestamped or adds_validation_data(reader, later)
         for later in range(revision + 1, reader.xrefs.total_revisions)
     )

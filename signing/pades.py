@@ -10,7 +10,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from asn1crypto import keys, x509
-from pyhanko.sign.signers import PdfSigner, SimpleSigner
+from pyhanko.sign.signers import SimpleSigner
 from pyhanko.sign.timestamps import TimeStamper
 
 from signing import _pdf
@@ -71,7 +71,7 @@ async def sign_with_key(
     writer = _pdf.open_writer(pdf)
     with _pdf.pyhanko_errors():
         field_spec = _pdf.prepare_field(writer, field, lock=lock)
-        pdf_signer = PdfSigner(
+        pdf_signer = _pdf.Pdf17Signer(
             _pdf.signature_metadata(
                 field, md_algorithm=_pdf.md_for_certificate(signing_cert), reason=reason, lock=lock
             ),

@@ -8,7 +8,7 @@ from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper, TimeStamp
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from signing._issuing import pem_to_der
-from signing.pki import DevelopmentPki
+from signing.pki import Credentials, DevelopmentPki
 
 __all__ = ["TimeStamper", "http_timestamper", "local_timestamper"]
 
@@ -30,16 +30,17 @@ def http_timestamper(
     return HTTPTimeStamper(url, timeout=timeout, session=session)
 
 
-def local_timestamper(pki: DevelopmentPki) -> TimeStamper:
+def local_timestamper(pki: DevelopmentPki, tsa: Credentials | None = None) -> TimeStamper:
     """An in-process TSA using the development PKI's TSA key, for a first run without a server.
 
     Args:
         pki: The development PKI whose TSA certificate and key sign the tokens.
+        tsa: Another TSA key of the PKI (:meth:`DevelopmentPki.next_tsa`); default its first.
 
     Returns:
         A pyHanko time stamper whose tokens chain to the PKI's root.
     """
-    credentials = pki.tsa()
+    credentials = tsa or pki.tsa()
     tsa_cert = x509.Certificate.load(pem_to_der(credentials.certificate_pem))
     tsa_key = keys.PrivateKeyInfo.load(pem_to_der(credentials.private_key_pem))
     chain = SimpleCertificateStore()  # type: ignore[no-untyped-call]

@@ -1,4 +1,4 @@
-"""Serving the development PKI's timestamp authority over HTTP with certomancer.
+"""Serving the development PKI's timestamp authority (and OCSP, CRL) over HTTP with certomancer.
 
 For development and tests: ``certomancer --config <pki>/certomancer.yml animate --aiohttp``
 answers RFC 3161 requests at ``/<arch>/tsa/<label>`` with the PKI's own TSA certificate.
@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from signing.errors import SigningError
-from signing.pki import CERTOMANCER_ARCH, CERTOMANCER_TSA, DevelopmentPki
+from signing.pki import CERTOMANCER_ARCH, CERTOMANCER_OCSP, CERTOMANCER_TSA, DevelopmentPki
 
-__all__ = ["free_port", "running_tsa"]
+__all__ = ["free_port", "running_tsa", "served_ocsp_url"]
 
 
 def free_port() -> int:
@@ -24,6 +24,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def served_ocsp_url(tsa_url: str) -> str:
+    """The OCSP responder certomancer serves beside the TSA at ``tsa_url`` (same port)."""
+    return tsa_url.replace(f"/tsa/{CERTOMANCER_TSA}", f"/ocsp/{CERTOMANCER_OCSP}")
 
 
 @contextmanager

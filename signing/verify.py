@@ -21,9 +21,16 @@ from pyhanko_certvalidator import ValidationContext
 from signing._issuing import pem_to_der
 from signing.certificates import display_name, personal_code
 from signing.errors import DocumentUnreadable
-from signing.modifications import DIFF_POLICY, only_validation_data_after
+from signing.modifications import (
+    DIFF_POLICY,
+    adds_validation_data,
+    only_validation_data_after,
+)
 
-__all__ = ["SignatureReport", "VerificationReport", "verify_document"]
+__all__ = ["LEVELS", "SignatureReport", "VerificationReport", "verify_document"]
+
+LEVELS = ("B-B", "B-T", "B-LT", "B-LTA")
+"""PAdES baseline levels, lowest first."""
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +85,13 @@ class VerificationReport:
     problem: str | None
 
     @property
+    def level(self) -> str | None:
+        """The document's PAdES level: the lowest of its signatures', ``None`` if unsigned."""
+        if not self.signatures:
+            return None
+        return min((s.level for s in self.signatures), key=LEVELS.index)
+
+    @property
     def valid(self) -> bool:
         """At least one signature, and every one intact, trusted and not modified after."""
         return bool(self.signatures) and all(
@@ -101,9 +115,12 @@ def _open(pdf: bytes, max_bytes: int) -> PdfFileReader:
 
 
 def _level(status: PdfSignatureStatus, reader: PdfFileReader, revision: int) -> str:
+    """B-LT needs validation data added after the signature, B-LTA also a later archive
+    timestamp (a ``/DSS`` written before the signature cannot hold its revocation data)."""
     if status.timestamp_validity is None:
         return "B-B"
-    if "/DSS" not in reader.root:
+    later = range(revision + 1, reader.xrefs.total_revisions)
+    if not any(adds_validation_data(reader, r) for r in later):
         return "B-T"
     later_doc_timestamps = [
         ts for ts in reader.embedded_timestamp_signatures if ts.signed_revision > revision

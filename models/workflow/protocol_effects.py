@@ -19,6 +19,7 @@ from models.workflow.certificate import issue_certificates
 from models.workflow.common import audit, bump
 from models.workflow.protocol_documents import extract_data
 from signing.documents import render_extract
+from signing.ltv import LongTermSetup, add_archive_timestamp
 from signing.pades import sign_with_key
 from signing.pki import Credentials
 from signing.timestamps import TimeStamper
@@ -31,6 +32,7 @@ async def after_fully_signed(
     eseal: Credentials,
     timestamper: TimeStamper,
     connection: BaseDBAsyncClient,
+    long_term: LongTermSetup | None = None,
 ) -> None:
     if protocol.kind is ProtocolKind.ASSESSMENT:
         if await _every_group_signed(exam, connection):
@@ -39,7 +41,7 @@ async def after_fully_signed(
         return
     await _advance(viewer, exam, ExamStatus.COMPLETED, connection)
     certificates = await issue_certificates(exam, protocol, now(), connection)
-    await seal_extract(exam, protocol, eseal, timestamper, connection)
+    await seal_extract(exam, protocol, eseal, timestamper, connection, long_term)
     await audit(
         connection,
         viewer,
@@ -98,8 +100,10 @@ async def seal_extract(
     eseal: Credentials,
     timestamper: TimeStamper,
     connection: BaseDBAsyncClient,
+    long_term: LongTermSetup | None = None,
 ) -> None:
-    """The school's extract of the signed commission protocol, sealed with the e-seal."""
+    """The school's extract of the signed commission protocol, sealed with the e-seal;
+    with `long_term`, made PAdES B-LTA as the protocol is."""
     school = await Organisation.get(id=exam.school_id, using_db=connection)
     signature = (
         await Signature.filter(protocol_id=protocol.id).using_db(connection).order_by("-id").first()
@@ -125,6 +129,8 @@ async def seal_extract(
         lock=True,
         reason="Väljavõte kutsekomisjoni protokollist / Extract of a commission protocol",
     )
+    if long_term is not None:
+        sealed = await add_archive_timestamp(sealed, long_term)
     await ProtocolExtract.create(
         using_db=connection,
         protocol_id=protocol.id,

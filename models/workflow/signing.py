@@ -32,8 +32,10 @@ from models.workflow.protocol_effects import after_fully_signed
 from signing.certificates import read_signing_certificate
 from signing.documents import FieldPlacement
 from signing.errors import SigningError
+from signing.ltv import LongTermSetup, add_archive_timestamp, add_validation_data
 from signing.pades import complete_external, prepare_external, sign_with_key
 from signing.pki import Credentials
+from signing.revocation import RevocationSource, check_signer
 from signing.timestamps import TimeStamper
 from signing.verify import verify_document
 
@@ -44,14 +46,20 @@ class SigningSetup:
 
     `person_keys` gives a server-held key for a person (development and tests only: in
     production people sign with their own devices and it is None). `eseal` is the system's
-    own e-seal that seals extracts.
+    own e-seal that seals extracts. `revocation` answers whether a certificate is revoked
+    (OCSP); every signature is checked by it before it is made and embedded.
     """
 
     timestamper: TimeStamper
     trust_roots: tuple[bytes, ...]
     eseal: Credentials
+    revocation: RevocationSource
     person_keys: Callable[[Person], Credentials] | None = None
     session_lifetime: timedelta = timedelta(minutes=5)
+
+    @property
+    def long_term(self) -> LongTermSetup:
+        return LongTermSetup(self.revocation, self.trust_roots, self.timestamper)
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,25 @@ class StartedSigning:
 
 def signing_failed(error: SigningError, field: Sequence[str] | None = None) -> DomainError:
     return DomainError.of(error.code, error.message, field)
+
+
+async def _check_not_revoked(certificate: bytes, setup: SigningSetup) -> None:
+    """OCSP says the certificate is good, or nothing happens (CERTIFICATE_REVOKED,
+    REVOCATION_UNAVAILABLE)."""
+    try:
+        await check_signer(certificate, issuers=setup.trust_roots, source=setup.revocation)
+    except SigningError as error:
+        raise signing_failed(error, ["certificate"]) from error
+
+
+async def _long_term(signed: bytes, last: bool, setup: SigningSetup) -> bytes:
+    """PAdES B-LT after every signature; B-LTA (an archive timestamp) after the last one."""
+    try:
+        if last:
+            return await add_archive_timestamp(signed, setup.long_term)
+        return await add_validation_data(signed, setup.long_term)
+    except SigningError as error:
+        raise signing_failed(error) from error
 
 
 async def _designated(
@@ -162,7 +189,9 @@ async def _record(
         certificate_serial=serial,
     )
     if last:
-        await after_fully_signed(viewer, exam, protocol, setup.eseal, setup.timestamper, connection)
+        await after_fully_signed(
+            viewer, exam, protocol, setup.eseal, setup.timestamper, connection, setup.long_term
+        )
 
 
 async def sign_with_server_key(viewer: Viewer, protocol_id: int, setup: SigningSetup) -> Protocol:
@@ -173,17 +202,21 @@ async def sign_with_server_key(viewer: Viewer, protocol_id: int, setup: SigningS
         exam, protocol, signer = await _designated(viewer, protocol_id, connection)
         person = await Person.get(id=signer.person_id, using_db=connection)
         document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
+        credentials = setup.person_keys(person)
+        await _check_not_revoked(credentials.certificate_pem, setup)
+        last = await _is_last(protocol, connection)
         try:
             signed = await sign_with_key(
                 document.content,
                 _placement(signer, person),
-                credentials := setup.person_keys(person),
+                credentials,
                 timestamper=setup.timestamper,
-                lock=await _is_last(protocol, connection),
+                lock=last,
                 reason=signer.role_label,
             )
         except SigningError as error:
             raise signing_failed(error) from error
+        signed = await _long_term(signed, last, setup)
         await _record(
             viewer,
             exam,
@@ -216,6 +249,7 @@ async def start_signing(
             raise signing_failed(error, ["certificate"]) from error
         if holder.personal_code != person.personal_code:
             raise fail("CERTIFICATE_NOT_SIGNERS", ["certificate"])
+        await _check_not_revoked(certificate, setup)
         document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
         try:
             prepared = await prepare_external(
@@ -270,12 +304,14 @@ async def complete_signing(
         document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
         if hashlib.sha256(document.content).hexdigest() != session.base_sha256:
             raise fail("DOCUMENT_CHANGED", ["sessionId"])
+        await _check_not_revoked(session.certificate, setup)
         try:
             signed = await complete_external(
                 session.state, signature, timestamper=setup.timestamper
             )
         except SigningError as error:
             raise signing_failed(error, ["signature"]) from error
+        signed = await _long_term(signed, await _is_last(protocol, connection), setup)
         await SigningSession.filter(id=session.id).using_db(connection).update(completed_at=now())
         await _record(
             viewer,

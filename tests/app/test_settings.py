@@ -28,6 +28,8 @@ SECRET = "s3cret-Parool"
         ("EH_LOG_FORMAT", "xml", "EH_LOG_FORMAT must be one of: text, json"),
         ("EH_LOG_LEVEL", "LOUD", "EH_LOG_LEVEL must be one of"),
         ("EH_PUBLIC_URL", "ftp://eksamid.example.ee", "EH_PUBLIC_URL must be an http"),
+        ("EH_OCSP_URL", "ldap://ocsp.example.ee", "EH_OCSP_URL must be an http"),
+        ("EH_OCSP_TIMEOUT_SECONDS", "0", "EH_OCSP_TIMEOUT_SECONDS must be at least 1"),
         ("DATABASE_URL", f"mysql://eh:{SECRET}@db/eh", "DATABASE_URL must start with"),
         ("DATABASE_URL", f"postgres://eh:{SECRET}@db:port/eh", "DATABASE_URL has a malformed"),
         ("DATABASE_URL", f"postgres://eh:{SECRET}@/eh", "DATABASE_URL must name the database ser"),

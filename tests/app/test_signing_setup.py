@@ -31,3 +31,20 @@ def test_development_signs_with_held_keys_and_trusts_only_its_own_root(test_pki)
 
     assert setup.person_keys is not None
     assert setup.trust_roots == (test_pki.root_certificate_pem,)
+
+
+def test_development_answers_ocsp_for_its_own_pki_and_asks_the_named_responder_otherwise(
+    test_pki,
+):
+    from signing.revocation import DevelopmentOcsp, HttpOcsp
+
+    development = signing_setup(Settings(pki_dir=test_pki.directory)).revocation
+    configured = signing_setup(
+        Settings(pki_dir=test_pki.directory, ocsp_url="http://127.0.0.1:9/ocsp")
+    ).revocation
+
+    assert isinstance(development, DevelopmentOcsp)
+    assert isinstance(development.others, HttpOcsp)
+    assert development.others.url is None  # the responder each certificate names (AIA)
+    assert isinstance(configured, HttpOcsp)
+    assert configured.url == "http://127.0.0.1:9/ocsp"

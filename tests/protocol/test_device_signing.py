@@ -14,6 +14,7 @@ from models.enums import Role
 from models.protocol import ProtocolDocument, Signature, SigningSession
 from signing._issuing import pem_to_der
 from signing.pki import DevelopmentPki
+from signing.verify import verify_document
 from tests.protocol.conftest import HeldExam
 from tests.protocol.test_signing_flow import commission_pk, create_assessment
 from tests.signing.test_external import device_sign
@@ -89,8 +90,12 @@ async def test_a_device_signature_is_verified_and_embedded(
     assert done["protocol"]["signatures"][0]["method"] == "ID_CARD"
     pdf = (await ProtocolDocument.get(protocol_id=commission_pk(protocol["id"]))).content
     nss = make_nss_db(tmp_path / "nss", test_pki.root_certificate_pem)
-    assert_pdfsig_valid(pdf, nss, expected_signatures=1, last_covers_all=True)
+    # the validation data (B-LT) follows the signature in its own revision
+    assert_pdfsig_valid(pdf, nss, expected_signatures=1, last_covers_all=False)
     assert_openssl_cms_valid(pdf, test_pki.root_certificate_pem, expected_signatures=1)
+    report = await verify_document(pdf, trust_roots=[test_pki.root_certificate_pem])
+    assert report.valid
+    assert report.level == "B-LT"
 
 
 async def test_refusals_change_nothing(api, held: HeldExam, test_pki, tmp_path):

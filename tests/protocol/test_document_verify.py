@@ -17,8 +17,8 @@ from tests.protocol.test_signing_flow import PROTOCOL_SIGN, commission_pk, creat
 VERIFY = """
 mutation($file: Upload!) {
   documentVerify(file: $file) {
-    verification { valid problem message signatures { signerName intact trusted modifiedAfter
-      coversWholeDocument timestampTime } }
+    verification { valid problem message level signatures { signerName intact trusted
+      modifiedAfter coversWholeDocument timestampTime level } }
     userErrors { code field message }
   }
 }"""
@@ -59,7 +59,10 @@ async def test_a_signed_protocol_verifies(api, signed_protocol):
     assert len(verification["signatures"]) == 3
     assert all(s["intact"] and s["trusted"] for s in verification["signatures"])
     assert all(s["timestampTime"] for s in verification["signatures"])
-    assert verification["signatures"][-1]["coversWholeDocument"] is True
+    # validation data and an archive timestamp follow the last signature (PAdES B-LTA)
+    assert verification["signatures"][-1]["coversWholeDocument"] is False
+    assert [s["level"] for s in verification["signatures"]] == ["B-LTA"] * 3
+    assert verification["level"] == "B_LTA"
     assert "Kääriäinen" in verification["signatures"][0]["signerName"]
 
 

@@ -4,6 +4,9 @@ every document checked by pyHanko, pdfsig and openssl."""
 from __future__ import annotations
 
 import re
+from io import BytesIO
+
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from models.certificate import Certificate
 from models.enums import ExamStatus, ParticipantResult, Role
@@ -12,7 +15,12 @@ from models.notification import Notification
 from models.protocol import ProtocolDocument, ProtocolExtract
 from schema.node import to_global_id
 from tests.protocol.conftest import HeldExam
-from tests.signing.validators import assert_openssl_cms_valid, assert_pdfsig_valid, make_nss_db
+from tests.signing.validators import (
+    assert_openssl_cms_valid,
+    assert_openssl_document_timestamps_valid,
+    assert_pdfsig_valid,
+    make_nss_db,
+)
 
 PROTOCOL_CREATE = """
 mutation($exam: ID!, $input: ProtocolCreateInput!) {
@@ -33,7 +41,7 @@ query($id: ID!) {
   node(id: $id) {
     ... on Protocol {
       status number documentUrl extractUrl
-      verification { valid problem signatures { signerName intact trusted modifiedAfter
+      verification { valid problem level signatures { signerName intact trusted modifiedAfter
         coversWholeDocument level timestampTime } }
     }
   }
@@ -97,8 +105,14 @@ async def test_results_to_certificates_signed_and_independently_valid(
     document = await download(
         api, held.body_user, Role.AWARDING_BODY, f"/documents/protocols/{assessment_ids[0]}"
     )
-    assert_pdfsig_valid(document, nss, expected_signatures=3)
-    assert_openssl_cms_valid(document, test_pki.root_certificate_pem)
+    assert_pdfsig_valid(
+        document, nss, expected_signatures=3, last_covers_all=False, document_timestamps=1
+    )
+    assert_openssl_cms_valid(document, test_pki.root_certificate_pem, expected_signatures=3)
+    tsa = test_pki.tsa().certificate_pem
+    assert (
+        assert_openssl_document_timestamps_valid(document, test_pki.root_certificate_pem, tsa) == 1
+    )
 
     # when the body draws up the commission protocol, awarding the partial pass its part
     partial = next(
@@ -157,11 +171,19 @@ async def test_results_to_certificates_signed_and_independently_valid(
     verification = node["verification"]
     assert verification["valid"] is True
     assert [s["intact"] and s["trusted"] for s in verification["signatures"]] == [True]
-    assert verification["signatures"][0]["level"] in ("B-T", "B-LT")
+    assert verification["signatures"][0]["level"] == "B-LTA"
+    assert verification["level"] == "B_LTA"
     assert node["extractUrl"] is None  # the body downloads the protocol, not the extract
     protocol_pdf = await download(api, held.body_user, Role.AWARDING_BODY, node["documentUrl"])
-    assert_pdfsig_valid(protocol_pdf, nss, expected_signatures=1)
-    assert_openssl_cms_valid(protocol_pdf, test_pki.root_certificate_pem)
+    assert_still_pdf_a_2b(protocol_pdf)
+    assert_pdfsig_valid(
+        protocol_pdf, nss, expected_signatures=1, last_covers_all=False, document_timestamps=1
+    )
+    assert_openssl_cms_valid(protocol_pdf, test_pki.root_certificate_pem, expected_signatures=1)
+    assert (
+        assert_openssl_document_timestamps_valid(protocol_pdf, test_pki.root_certificate_pem, tsa)
+        == 1
+    )
 
     school_view = await api.query(
         PROTOCOL, {"id": commission["id"]}, as_=(held.school_user, Role.SCHOOL)
@@ -169,10 +191,27 @@ async def test_results_to_certificates_signed_and_independently_valid(
     extract_url = school_view["data"]["node"]["extractUrl"]
     assert school_view["data"]["node"]["documentUrl"] is None
     extract = await download(api, held.school_user, Role.SCHOOL, extract_url)
-    assert_pdfsig_valid(extract, nss, expected_signatures=1)
-    assert_openssl_cms_valid(extract, test_pki.root_certificate_pem)
+    assert_still_pdf_a_2b(extract)
+    assert_pdfsig_valid(
+        extract, nss, expected_signatures=1, last_covers_all=False, document_timestamps=1
+    )
+    assert_openssl_cms_valid(extract, test_pki.root_certificate_pem, expected_signatures=1)
+    assert (
+        assert_openssl_document_timestamps_valid(extract, test_pki.root_certificate_pem, tsa) == 1
+    )
     stored = await ProtocolExtract.get(protocol_id=int(commission_pk(commission["id"])))
     assert stored.content == extract
+
+
+def assert_still_pdf_a_2b(pdf: bytes) -> None:
+    """Signed B-LTA and still what it declares: PDF/A-2B on PDF 1.7 (no raise to 2.0)."""
+    reader = PdfFileReader(BytesIO(pdf))
+    assert reader.input_version == (1, 7)
+    assert str(reader.root.get("/Version", "/1.7")) == "/1.7"
+    xmp = reader.root["/Metadata"].get_object().data.decode()
+    # pyHanko rewrites the packet on signing, with properties as attributes
+    assert re.search(r'pdfaid:part(>|=")2', xmp), xmp
+    assert re.search(r'pdfaid:conformance(>|=")B', xmp), xmp
 
 
 def commission_pk(global_id: str) -> int:

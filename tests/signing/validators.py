@@ -4,6 +4,8 @@
 * :func:`assert_pdfsig_appended_after` — pdfsig's view of a change after the last signature.
 * :func:`assert_openssl_cms_valid` — ``openssl cms -verify`` over each signature's byte ranges.
 * :func:`assert_openssl_timestamps_valid` — ``openssl ts -verify`` of each signature timestamp.
+* :func:`assert_openssl_document_timestamps_valid` — ``openssl ts -verify`` of each document
+  (archive) timestamp over its byte ranges (pdfsig on poppler 22 cannot check them).
 
 Reusable by any test module (e.g. the GraphQL end-to-end tests). Each helper raises
 ``AssertionError`` with the tool's output when a check fails.
@@ -23,6 +25,7 @@ from asn1crypto import cms, tsp
 __all__ = [
     "EmbeddedSignature",
     "assert_openssl_cms_valid",
+    "assert_openssl_document_timestamps_valid",
     "assert_openssl_timestamps_valid",
     "assert_pdfsig_appended_after",
     "assert_pdfsig_valid",
@@ -50,7 +53,12 @@ def make_nss_db(directory: Path, root_pem: bytes) -> Path:
 
 
 def assert_pdfsig_valid(
-    pdf: bytes | Path, nssdir: Path, *, expected_signatures: int, last_covers_all: bool = True
+    pdf: bytes | Path,
+    nssdir: Path,
+    *,
+    expected_signatures: int,
+    last_covers_all: bool = True,
+    document_timestamps: int = 0,
 ) -> str:
     """Check with ``pdfsig`` that every signature's digest is valid.
 
@@ -62,6 +70,9 @@ def assert_pdfsig_valid(
         nssdir: NSS database directory (see :func:`make_nss_db`).
         expected_signatures: How many signatures the document must hold.
         last_covers_all: Also require "Total document signed" on the last signature.
+        document_timestamps: How many document timestamps follow the signatures; pdfsig
+            only lists them ("Signature Type: unknown"), see
+            :func:`assert_openssl_document_timestamps_valid`.
 
     Returns:
         pdfsig's output.
@@ -77,7 +88,10 @@ def assert_pdfsig_valid(
             check=False,
         )
     output = result.stdout + result.stderr
-    blocks = re.split(r"^Signature #\d+:\s*$", result.stdout, flags=re.MULTILINE)[1:]
+    every = re.split(r"^Signature #\d+:\s*$", result.stdout, flags=re.MULTILINE)[1:]
+    timestamps = [b for b in every if _DOCUMENT_TIMESTAMP.search(b)]
+    blocks = [b for b in every if not _DOCUMENT_TIMESTAMP.search(b)]
+    assert len(timestamps) == document_timestamps, output
     assert len(blocks) == expected_signatures, output
     for block in blocks:
         assert "Signature Validation: Signature is Valid." in block, output
@@ -86,12 +100,21 @@ def assert_pdfsig_valid(
     return output
 
 
+_DOCUMENT_TIMESTAMP = re.compile(r"Signature Type: (unknown|ETSI\.RFC3161)")
+
+
 @dataclass(frozen=True)
 class EmbeddedSignature:
     """One signature's CMS (DER, without the /Contents padding) and the bytes it signs."""
 
     cms_der: bytes
     signed_bytes: bytes
+
+    @property
+    def is_document_timestamp(self) -> bool:
+        """An RFC 3161 token over the byte ranges (PAdES B-LTA), not a CMS signature."""
+        content = cms.ContentInfo.load(self.cms_der)["content"]
+        return bool(content["encap_content_info"]["content_type"].native == "tst_info")
 
 
 def _der_length(data: bytes) -> int:
@@ -131,7 +154,7 @@ def assert_openssl_cms_valid(pdf: bytes, root_pem: bytes, *, expected_signatures
         root_pem: The trusted root certificate.
         expected_signatures: If non-zero, the exact number of signatures required.
     """
-    signatures = embedded_signatures(pdf)
+    signatures = [s for s in embedded_signatures(pdf) if not s.is_document_timestamp]
     assert signatures, "no signatures found"
     if expected_signatures:
         assert len(signatures) == expected_signatures
@@ -156,6 +179,21 @@ def assert_openssl_cms_valid(pdf: bytes, root_pem: bytes, *, expected_signatures
             assert "Verification successful" in result.stderr, result.stderr
 
 
+def _openssl_ts_verify(token: Path, imprint: list[str], root: Path, tsa: Path, what: str) -> None:
+    """``openssl ts -verify`` of one token against a digest or data (``imprint``)."""
+    result = subprocess.run(
+        [
+            "openssl", "ts", "-verify", "-token_in", "-in", str(token), *imprint,
+            "-CAfile", str(root), "-untrusted", str(tsa),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, f"{what}: {result.stdout}{result.stderr}"
+    assert "Verification: OK" in result.stdout, result.stdout
+
+
 def assert_openssl_timestamps_valid(pdf: bytes, root_pem: bytes, tsa_pem: bytes) -> int:
     """Verify each signature timestamp token with ``openssl ts -verify``.
 
@@ -170,6 +208,8 @@ def assert_openssl_timestamps_valid(pdf: bytes, root_pem: bytes, tsa_pem: bytes)
         root.write_bytes(root_pem)
         tsa.write_bytes(tsa_pem)
         for index, signature in enumerate(embedded_signatures(pdf)):
+            if signature.is_document_timestamp:
+                continue
             signer_info = cms.ContentInfo.load(signature.cms_der)["content"]["signer_infos"][0]
             for attribute in signer_info["unsigned_attrs"] or ():
                 if attribute["type"].native != "signature_time_stamp_token":
@@ -181,23 +221,40 @@ def assert_openssl_timestamps_valid(pdf: bytes, root_pem: bytes, tsa_pem: bytes)
                 digest = hashlib.new(hash_name, signer_info["signature"].native).hexdigest()
                 token_path = Path(tmp) / f"token{index}.der"
                 token_path.write_bytes(token.dump())
-                result = subprocess.run(
-                    [
-                        "openssl", "ts", "-verify", "-token_in", "-in", str(token_path),
-                        "-digest", digest, f"-{hash_name}",
-                        "-CAfile", str(root), "-untrusted", str(tsa),
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )  # fmt: skip
-                assert result.returncode == 0, f"token {index}: {result.stdout}{result.stderr}"
-                assert "Verification: OK" in result.stdout, result.stdout
+                _openssl_ts_verify(
+                    token_path, ["-digest", digest, f"-{hash_name}"], root, tsa, f"token {index}"
+                )
                 checked += 1
     return checked
 
 
-def assert_pdfsig_appended_after(pdf: bytes, nssdir: Path, *, expected_signatures: int) -> str:
+def assert_openssl_document_timestamps_valid(pdf: bytes, root_pem: bytes, tsa_pem: bytes) -> int:
+    """Verify each document timestamp with ``openssl ts -verify -data`` over its byte ranges.
+
+    Returns:
+        How many document timestamps were checked.
+    """
+    checked = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        root, tsa = Path(tmp) / "root.pem", Path(tmp) / "tsa.pem"
+        root.write_bytes(root_pem)
+        tsa.write_bytes(tsa_pem)
+        for index, signature in enumerate(embedded_signatures(pdf)):
+            if not signature.is_document_timestamp:
+                continue
+            token, data = Path(tmp) / f"doc-ts{index}.der", Path(tmp) / f"ranges{index}.bin"
+            token.write_bytes(signature.cms_der)
+            data.write_bytes(signature.signed_bytes)
+            _openssl_ts_verify(
+                token, ["-data", str(data)], root, tsa, f"document timestamp {index}"
+            )
+            checked += 1
+    return checked
+
+
+def assert_pdfsig_appended_after(
+    pdf: bytes, nssdir: Path, *, expected_signatures: int, document_timestamps: int = 0
+) -> str:
     """Check with ``pdfsig`` that every signature is intact but the last is not the whole file.
 
     This is pdfsig's view of a document changed after its last signature: it does no
@@ -207,7 +264,11 @@ def assert_pdfsig_appended_after(pdf: bytes, nssdir: Path, *, expected_signature
         pdfsig's output.
     """
     output = assert_pdfsig_valid(
-        pdf, nssdir, expected_signatures=expected_signatures, last_covers_all=False
+        pdf,
+        nssdir,
+        expected_signatures=expected_signatures,
+        last_covers_all=False,
+        document_timestamps=document_timestamps,
     )
     last = re.split(r"^Signature #\d+:\s*$", output, flags=re.MULTILINE)[-1]
     assert "Not total document signed" in last, output
