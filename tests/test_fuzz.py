@@ -104,15 +104,18 @@ class ServerFaults(logging.Handler):
         self.records.append(record)
 
 
-def _strings_at(value: Any, key: str) -> list[str]:
-    """Every string under `key` anywhere in an answer (`message`, `code`: errors and
-    userErrors alike)."""
+def _problems(value: Any) -> list[dict[str, Any]]:
+    """Every error and user error anywhere in an answer: the dicts with a `message`."""
     if isinstance(value, dict):
-        found = [value[key]] if isinstance(value.get(key), str) else []
-        return found + [s for item in value.values() for s in _strings_at(item, key)]
+        found = [value] if isinstance(value.get("message"), str) else []
+        return found + [p for item in value.values() for p in _problems(item)]
     if isinstance(value, list):
-        return [s for item in value for s in _strings_at(item, key)]
+        return [p for item in value for p in _problems(item)]
     return []
+
+
+def _code(problem: dict[str, Any]) -> str:
+    return str(problem.get("code") or (problem.get("extensions") or {}).get("code") or "-")
 
 
 async def _visible_codes(viewer: Viewer) -> set[str] | None:
@@ -305,14 +308,16 @@ async def _check(api: Any, actor: Actor, document: str, figures: Figures) -> Non
     figures.roles[actor.name.split(":")[0]] += 1
     assert response.status_code < 500, (actor.name, document, response.text)
     body = response.json()
-    figures.codes.update(_strings_at(body, "code"))
-    figures.messages.update(m[:60] for m in _strings_at(body, "message"))
-    for message in _strings_at(body, "message"):
+    problems = _problems(body)
+    figures.codes.update(_code(p) for p in problems)
+    messages = [p["message"] for p in problems]
+    figures.messages.update(m[:60] for m in messages)
+    for message in messages:
         text = CALLER_WORDS.sub("", message)
         assert not INTERNAL_TEXT.search(text), (actor.name, document, message)
     if actor.visible is not None:
         seen = set(PERSONAL_CODE.findall(json.dumps(body.get("data"), ensure_ascii=False)))
-        seen |= {c for m in _strings_at(body, "message") for c in PERSONAL_CODE.findall(m)}
+        seen |= {c for m in messages for c in PERSONAL_CODE.findall(m)}
         leaked = seen - actor.visible
         assert not leaked, (actor.name, document, sorted(leaked))
 
