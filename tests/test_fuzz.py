@@ -20,7 +20,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from graphql import GraphQLSchema
+from graphql import (
+    GraphQLID,
+    GraphQLSchema,
+    NullValueNode,
+    StringValueNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    get_named_type,
+    print_ast,
+    visit,
+)
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import mutations, nodes, queries
@@ -93,15 +104,18 @@ class ServerFaults(logging.Handler):
         self.records.append(record)
 
 
-def _strings_at(value: Any, key: str) -> list[str]:
-    """Every string under `key` anywhere in an answer (`message`, `code`: errors and
-    userErrors alike)."""
+def _problems(value: Any) -> list[dict[str, Any]]:
+    """Every error and user error anywhere in an answer: the dicts with a `message`."""
     if isinstance(value, dict):
-        found = [value[key]] if isinstance(value.get(key), str) else []
-        return found + [s for item in value.values() for s in _strings_at(item, key)]
+        found = [value] if isinstance(value.get("message"), str) else []
+        return found + [p for item in value.values() for p in _problems(item)]
     if isinstance(value, list):
-        return [s for item in value for s in _strings_at(item, key)]
+        return [p for item in value for p in _problems(item)]
     return []
+
+
+def _code(problem: dict[str, Any]) -> str:
+    return str(problem.get("code") or (problem.get("extensions") or {}).get("code") or "-")
 
 
 async def _visible_codes(viewer: Viewer) -> set[str] | None:
@@ -178,23 +192,112 @@ async def _known_ids() -> list[str]:
     return found
 
 
+# Which type of object an ID argument names, by the argument's (or input field's) name; an
+# `id` argument by the field it belongs to.
+_ID_TYPES = {
+    "exam": "Exam",
+    "group": "ExamGroup",
+    "curriculum": "Curriculum",
+    "standard": "Standard",
+    "students": "Student",
+    "participants": "Participant",
+    "participant": "Participant",
+    "person": "Person",
+    "responsible": "Person",
+    "organisation": "School",
+    "school": "School",
+    "awardingBody": "AwardingBody",
+    "protocol": "Protocol",
+}
+_FIELD_PREFIXES = [
+    ("exam", "Exam"),
+    ("group", "ExamGroup"),
+    ("participant", "Participant"),
+    ("protocol", "Protocol"),
+    ("standard", "Standard"),
+    ("curriculum", "Curriculum"),
+    ("school", "School"),
+    ("awardingBody", "AwardingBody"),
+]
+
+
+def _id_type(names: list[str], field_name: str) -> str | None:
+    if names and names[-1] in _ID_TYPES:
+        return _ID_TYPES[names[-1]]
+    for prefix, type_name in _FIELD_PREFIXES:
+        if field_name.startswith(prefix):
+            return type_name
+    return None
+
+
+class _RealIds(Visitor):
+    """Puts an ID of the right type wherever the generated document has an ID."""
+
+    def __init__(self, type_info: TypeInfo, by_type: dict[str, list[str]], draw: Any) -> None:
+        super().__init__()
+        self.type_info = type_info
+        self.by_type = by_type
+        self.draw = draw
+        self.names: list[str] = []
+        self.fields: list[str] = []
+
+    def enter_field(self, node: Any, *_: Any) -> None:
+        self.fields.append(node.name.value)
+
+    def leave_field(self, *_: Any) -> None:
+        self.fields.pop()
+
+    def enter_argument(self, node: Any, *_: Any) -> None:
+        self.names.append(node.name.value)
+
+    def leave_argument(self, *_: Any) -> None:
+        self.names.pop()
+
+    def enter_object_field(self, node: Any, *_: Any) -> None:
+        self.names.append(node.name.value)
+
+    def leave_object_field(self, *_: Any) -> None:
+        self.names.pop()
+
+    def enter_string_value(self, node: Any, *_: Any) -> Any:
+        if self.names and self.names[-1] == "after" and self.draw(st.integers(0, 9)) > 0:
+            return NullValueNode()  # mostly no cursor: a random one is only ever refused
+        if get_named_type(self.type_info.get_input_type()) is not GraphQLID:
+            return None
+        type_name = _id_type(self.names, self.fields[-1] if self.fields else "")
+        pool = self.by_type.get(type_name or "", [])
+        if not pool or self.draw(st.integers(0, 9)) == 0:  # now and then a foreign ID
+            return None
+        return StringValueNode(value=self.draw(st.sampled_from(pool)))
+
+
 def _operations(schema: GraphQLSchema, ids: list[str]) -> st.SearchStrategy[str]:
-    exams = [i for i in ids if (from_global_id(i) or ("",))[0] == "Exam"]
+    by_type: dict[str, list[str]] = {}
+    for global_id in ids:
+        decoded = from_global_id(global_id)
+        if decoded is not None:
+            by_type.setdefault(decoded[0], []).append(global_id)
     scalars = {
         **CUSTOM_SCALARS,
-        # Mostly real IDs (most arguments name an exam) and in-range numbers, so that
-        # operations get past the first check.
-        "ID": st.one_of(st.sampled_from(exams), st.sampled_from(ids), st.text(max_size=30)).map(
-            nodes.String
-        ),
+        "ID": st.one_of(st.sampled_from(ids), st.text(max_size=30)).map(nodes.String),
+        # Mostly in-range numbers, so that operations get past the first check.
         "Int": st.one_of(
             st.integers(1, 100), st.integers(1, 5), st.integers(-(2**31), 2**31 - 1)
         ).map(nodes.Int),
     }
-    return st.one_of(
-        queries(schema, custom_scalars=scalars, allow_x00=False),
-        mutations(schema, custom_scalars=scalars, allow_x00=False),
+    documents = st.one_of(
+        queries(schema, custom_scalars=scalars, allow_x00=False, print_ast=lambda d: d),
+        mutations(schema, custom_scalars=scalars, allow_x00=False, print_ast=lambda d: d),
     )
+
+    @st.composite
+    def with_real_ids(draw: Any) -> str:
+        document = draw(documents)
+        type_info = TypeInfo(schema)
+        visitor = TypeInfoVisitor(type_info, _RealIds(type_info, by_type, draw))
+        return print_ast(visit(document, visitor))
+
+    return with_real_ids()
 
 
 async def _check(api: Any, actor: Actor, document: str, figures: Figures) -> None:
@@ -205,14 +308,16 @@ async def _check(api: Any, actor: Actor, document: str, figures: Figures) -> Non
     figures.roles[actor.name.split(":")[0]] += 1
     assert response.status_code < 500, (actor.name, document, response.text)
     body = response.json()
-    figures.codes.update(_strings_at(body, "code"))
-    figures.messages.update(m[:60] for m in _strings_at(body, "message"))
-    for message in _strings_at(body, "message"):
+    problems = _problems(body)
+    figures.codes.update(_code(p) for p in problems)
+    messages = [p["message"] for p in problems]
+    figures.messages.update(m[:60] for m in messages)
+    for message in messages:
         text = CALLER_WORDS.sub("", message)
         assert not INTERNAL_TEXT.search(text), (actor.name, document, message)
     if actor.visible is not None:
         seen = set(PERSONAL_CODE.findall(json.dumps(body.get("data"), ensure_ascii=False)))
-        seen |= {c for m in _strings_at(body, "message") for c in PERSONAL_CODE.findall(m)}
+        seen |= {c for m in messages for c in PERSONAL_CODE.findall(m)}
         leaked = seen - actor.visible
         assert not leaked, (actor.name, document, sorted(leaked))
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 
+from app.asgi import create_app
 from app.request_body import MAX_JSON_DEPTH
 from app.sqlcount import count_statements
 
@@ -158,5 +160,39 @@ async def test_a_declared_length_over_the_json_limit_is_refused_before_it_is_rea
     body = TYPENAME[:-1] + ', "variables": {"v": "' + "x" * limit + '"}}'
 
     response = await _post(api, body)
+
+    _refused(response, 413, "REQUEST_TOO_LARGE")
+
+
+async def test_a_chunked_upload_over_the_limit_is_a_413_and_leaves_no_file_open(app, empty_db):
+    from tests.client import Api
+
+    settings = replace(app.state.settings, verify_max_bytes=1024)
+    small = Api(create_app(settings, migrate=False, demo=False))
+    boundary = "grens"
+    part = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n'
+        '{"query": "mutation ($f: Upload!) { documentVerify(file: $f) { userErrors { code } } }",'
+        ' "variables": {"f": null}}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n'
+        '{"0": ["variables.f"]}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="0"; filename="a.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF-"
+    ).encode()
+
+    async def body() -> AsyncIterator[bytes]:
+        yield part
+        for _ in range(40):  # 2.5 MiB, well over the upload limit plus its 1 MiB envelope
+            yield b"x" * 64 * 1024
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    try:
+        response = await small.http.post(
+            "/graphql",
+            content=body(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+    finally:
+        await small.http.aclose()
 
     _refused(response, 413, "REQUEST_TOO_LARGE")
