@@ -34,6 +34,7 @@ MODEL_MODULES = [
     "models.notification",
     "models.audit",
     "models.compensation",
+    "models.appeal",
 ]
 
 
