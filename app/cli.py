@@ -77,12 +77,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 async def _token(args: argparse.Namespace) -> int:
     from app import db
-    from app.auth import issue_token, load_key_ring
+    from app.auth import PERSONAL_VIEW, issue_token, load_key_ring
     from models.enums import Role
     from models.person import Person, RoleAssignment
     from models.personal_code import is_valid_personal_code
 
     settings = _settings()
+    if args.role == PERSONAL_VIEW:
+        return await _personal_token(args)
     try:
         role = Role(args.role)
     except ValueError:
@@ -122,6 +124,30 @@ async def _token(args: argparse.Namespace) -> int:
     finally:
         await db.close()
     print(token)
+    return 0
+
+
+async def _personal_token(args: argparse.Namespace) -> int:
+    """A token for the person's own view (an examinee): every known person holds it."""
+    from app import db
+    from app.auth import issue_token, load_key_ring
+    from models.person import Person
+    from models.personal_code import is_valid_personal_code
+
+    settings = _settings()
+    if not is_valid_personal_code(args.person):
+        print("eksamihaldus: that is not a valid Estonian personal code", file=sys.stderr)
+        return 2
+    await db.start(settings.database_url)
+    try:
+        person = await Person.get_or_none(personal_code=args.person)
+    finally:
+        await db.close()
+    if person is None:
+        print("eksamihaldus: no such person here", file=sys.stderr)
+        return 1
+    keys = load_key_ring(settings)
+    print(issue_token(keys, settings, person_id=person.id, role=None, organisation_id=None))
     return 0
 
 
@@ -303,7 +329,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     token = commands.add_parser("token", help="print an access token for a person's role")
     token.add_argument("--person", required=True, help="personal code")
-    token.add_argument("--role", required=True, help="SCHOOL, AWARDING_BODY, ASSESSOR, ...")
+    token.add_argument(
+        "--role",
+        required=True,
+        help="SCHOOL, AWARDING_BODY, ASSESSOR, ..., or PERSONAL for the person's own view",
+    )
     token.add_argument("--organisation", help="EHIS code of the school or registry code")
     token.set_defaults(run=lambda a: asyncio.run(_token(a)))
 

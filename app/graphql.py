@@ -21,6 +21,7 @@ from app.cost import QueryCostLimiter
 from app.observe import OperationObserver
 from app.settings import Settings
 from models.access import PUBLIC
+from resolvers.appeal import AppealMutation, AppealQuery
 from resolvers.certificate import CertificateQuery
 from resolvers.compensation import CompensationMutation, CompensationQuery
 from resolvers.compiled.context import CompiledExecutionContext
@@ -60,6 +61,7 @@ class Query(
     NotificationQuery,
     StatisticsQuery,
     CompensationQuery,
+    AppealQuery,
 ):
     pass
 
@@ -74,6 +76,7 @@ class Mutation(
     PlacementMutation,
     NotificationMutation,
     CompensationMutation,
+    AppealMutation,
 ):
     pass
 

@@ -269,6 +269,8 @@ class Settings:
     eseal_certificate_file: Path | None = None
     signing_session_seconds: int = 300
     verify_max_bytes: int = 20 * 1024 * 1024
+    # Appeals: the largest PDF attachment accepted (decoded bytes).
+    appeal_attachment_max_bytes: int = 5 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -327,6 +329,9 @@ class Settings:
             max_query_tokens=_int("EH_MAX_QUERY_TOKENS", 2000),
             max_aliases=_int("EH_MAX_ALIASES", 15),
             max_query_cost=_int("EH_MAX_QUERY_COST", 100_000),
+            appeal_attachment_max_bytes=_int(
+                "EH_APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
+            ),
             production=production,
             load_demo_data=_bool("EH_DEMO_DATA", not production),
             host=os.environ.get("EH_HOST") or "127.0.0.1",

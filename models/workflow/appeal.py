@@ -78,30 +78,58 @@ def period_of(body: Organisation) -> AppealPeriod:
     )
 
 
+@dataclass(frozen=True)
+class Announcements:
+    """When results (per group) and decisions (per exam) were announced: the day of the last
+    signature on the signed assessment or commission protocol. Absent while unsigned."""
+
+    result_on: dict[int, date]  # group id → day
+    decision_on: dict[int, date]  # exam id → day
+    protocol_number: dict[int, str]  # exam id → signed commission protocol's number
+
+    def of(self, subject: AppealSubject, exam_id: int, group_id: int | None) -> date | None:
+        if subject is AppealSubject.RESULT:
+            return self.result_on.get(group_id) if group_id is not None else None
+        return self.decision_on.get(exam_id)
+
+
+async def announcements(
+    exam_ids: Sequence[int], connection: BaseDBAsyncClient | None = None
+) -> Announcements:
+    """The announcements of these exams' signed protocols, in two queries."""
+    protocols = (
+        await Protocol.filter(exam_id__in=list(set(exam_ids)), status=ProtocolStatus.SIGNED)
+        .using_db(connection)
+        .values("id", "exam_id", "group_id", "kind", "number", "date")
+    )
+    last: dict[int, date] = {}
+    signatures = (
+        await Signature.filter(protocol_id__in=[p["id"] for p in protocols])
+        .using_db(connection)
+        .values("protocol_id", "signed_at")
+    )
+    for row in signatures:
+        day = today(row["signed_at"])
+        last[row["protocol_id"]] = max(day, last.get(row["protocol_id"], day))
+    result_on: dict[int, date] = {}
+    decision_on: dict[int, date] = {}
+    numbers: dict[int, str] = {}
+    for p in protocols:
+        day = last.get(p["id"], p["date"])
+        if p["kind"] == ProtocolKind.ASSESSMENT:
+            result_on[p["group_id"]] = day
+        else:
+            decision_on[p["exam_id"]] = day
+            numbers[p["exam_id"]] = p["number"]
+    return Announcements(result_on, decision_on, numbers)
+
+
 async def announced_on(
     participant: Participant, subject: AppealSubject, connection: BaseDBAsyncClient
 ) -> date | None:
-    """The day the result (assessment protocol) or the decision (commission protocol) was
-    announced: the day of its last signature; None while it is not signed."""
-    where: dict[str, Any]
-    if subject is AppealSubject.RESULT:
-        if participant.group_id is None:
-            return None
-        where = {"group_id": participant.group_id, "kind": ProtocolKind.ASSESSMENT}
-    else:
-        where = {"exam_id": participant.exam_id, "kind": ProtocolKind.COMMISSION}
-    protocol = (
-        await Protocol.filter(**where, status=ProtocolStatus.SIGNED).using_db(connection).first()
-    )
-    if protocol is None:
-        return None
-    last = (
-        await Signature.filter(protocol_id=protocol.id)
-        .using_db(connection)
-        .order_by("-signed_at")
-        .first()
-    )
-    return today(last.signed_at) if last is not None else protocol.date
+    """The day the participant's result or decision was announced; None while unsigned."""
+    found = await announcements([participant.exam_id], connection)
+    return found.of(subject, participant.exam_id, participant.group_id)
 
 
 def _check_attachments(attachments: Sequence[Attachment], max_bytes: int) -> list[Problem]:
@@ -117,15 +145,17 @@ def _check_attachments(attachments: Sequence[Attachment], max_bytes: int) -> lis
         elif len(attachment.content) > max_bytes:
             problems.append(
                 problem(
-                    "ATTACHMENT_TOO_LARGE", at, name=name, size=len(attachment.content), max=max_bytes
+                    "ATTACHMENT_TOO_LARGE",
+                    at,
+                    name=name,
+                    size=len(attachment.content),
+                    max=max_bytes,
                 )
             )
     return problems
 
 
-async def _event(
-    connection: BaseDBAsyncClient, viewer: Viewer, appeal: Appeal, kind: str
-) -> None:
+async def _event(connection: BaseDBAsyncClient, viewer: Viewer, appeal: Appeal, kind: str) -> None:
     await publish(
         connection,
         Event(
@@ -257,9 +287,7 @@ async def file_appeal(
 async def _appeal_for_update(
     viewer: Viewer, appeal_id: int, action: str, connection: BaseDBAsyncClient
 ) -> tuple[Appeal, Exam]:
-    appeal = (
-        await Appeal.filter(id=appeal_id).select_for_update().using_db(connection).first()
-    )
+    appeal = await Appeal.filter(id=appeal_id).select_for_update().using_db(connection).first()
     if appeal is None:
         raise fail("NOT_FOUND", ["appeal"])
     exam = await Exam.get(id=appeal.exam_id, using_db=connection)
