@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
+import asyncpg
 import pytest
 
 from app.auth import issue_token
 from models.enums import ParticipantResult
+from models.events import CHANNEL, Event, add_listener, remove_listener
 from models.participant import Participant
 from models.person import Person
 from tests.protocol.conftest import HeldExam, make_held_exam
@@ -74,6 +77,28 @@ def filing(participant: Participant, **overrides: Any) -> dict[str, Any]:
         "reason": "Hindamine oli ebaõiglane.",
         **overrides,
     }
+
+
+@pytest.fixture
+async def heard(database_url: str) -> AsyncIterator[list[Event]]:
+    """The committed events, as a subscriber hears them: on PostgreSQL through LISTEN on its
+    own connection, on SQLite from the in-process dispatch."""
+    events: list[Event] = []
+    if database_url.startswith("postgres"):
+        connection = await asyncpg.connect(database_url.split("?")[0])
+        await connection.add_listener(
+            CHANNEL, lambda _c, _pid, _channel, payload: events.append(Event.decode(payload))
+        )
+        try:
+            yield events
+        finally:
+            await connection.close()
+    else:
+        add_listener(events.append)
+        try:
+            yield events
+        finally:
+            remove_listener(events.append)
 
 
 @pytest.fixture
