@@ -9,7 +9,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel, VersionedModel
-from models.enums import AppealChannel, AppealStatus, AppealSubject, Role, sql_in
+from models.enums import AppealChannel, AppealStatus, AppealSubject, Role, SignatureMethod, sql_in
 
 if TYPE_CHECKING:
     from models.exam import Exam
@@ -91,3 +91,28 @@ class AppealAttachment(TimestampedModel):
     class Meta:
         table = "appeal_attachment"
         constraints = (CheckConstraint(check="size > 0", name="appeal_attachment_size_chk"),)
+
+
+class AppealDocument(TimestampedModel):
+    """The decision as a PDF, signed by the commission chair (PAdES, like the protocols)."""
+
+    appeal_id: int
+    signer_id: int | None
+
+    appeal: fields.OneToOneRelation[Appeal] = fields.OneToOneField(
+        "models.Appeal", related_name="document", on_delete=fields.CASCADE
+    )
+    content = fields.BinaryField()
+    sha256 = fields.CharField(max_length=64)
+    signed_at = fields.DatetimeField(null=True)
+    signer: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person",
+        related_name="signed_appeal_decisions",
+        null=True,
+        on_delete=fields.RESTRICT,
+    )
+    method = fields.CharEnumField(SignatureMethod, max_length=16, null=True)
+    certificate_subject = fields.CharField(max_length=512, null=True)
+
+    class Meta:
+        table = "appeal_document"

@@ -366,6 +366,7 @@ class AppealMutation:
                 upheld=upheld,
                 reason=reason,
                 version=version,
+                signing=info.context.signing,
             )
         )
         return await _payload(info, appeal, errors)

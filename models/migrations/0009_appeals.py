@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.enums import AppealChannel, AppealStatus, AppealSubject, Role
+from models.enums import AppealChannel, AppealStatus, AppealSubject, Role, SignatureMethod
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
@@ -53,6 +53,22 @@ class Migration(migrations.Migration):
                 ('content', fields.BinaryField()),
             ],
             options={'table': 'appeal_attachment', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A PDF the filer added to the appeal, kept apart so that lists never load the bytes.'},
+            bases=['TimestampedModel'],
+        ),
+        ops.CreateModel(
+            name='AppealDocument',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('appeal', fields.OneToOneField('models.Appeal', source_field='appeal_id', db_constraint=True, to_field='id', related_name='document', on_delete=OnDelete.CASCADE)),
+                ('content', fields.BinaryField()),
+                ('sha256', fields.CharField(max_length=64)),
+                ('signed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('signer', fields.ForeignKeyField('models.Person', source_field='signer_id', null=True, db_constraint=True, to_field='id', related_name='signed_appeal_decisions', on_delete=OnDelete.RESTRICT)),
+                ('method', fields.CharEnumField(null=True, description='SERVER_KEY: SERVER_KEY\nID_CARD: ID_CARD\nMOBILE_ID: MOBILE_ID\nSMART_ID: SMART_ID', enum_type=SignatureMethod, max_length=16)),
+                ('certificate_subject', fields.CharField(null=True, max_length=512)),
+            ],
+            options={'table': 'appeal_document', 'app': 'models', 'pk_attr': 'id', 'table_description': "The decision as a PDF, signed by the commission chair (PAdES, like the protocols)."},
             bases=['TimestampedModel'],
         ),
         # CreateModel does not create Meta.constraints: each CHECK is added on its own.

@@ -39,9 +39,11 @@ from models.organisation import Organisation
 from models.participant import Participant
 from models.protocol import Protocol, Signature
 from models.workflow.appeal_deadlines import AppealPeriod
+from models.workflow.appeal_decision import draw_up_decision
 from models.workflow.common import audit
 from models.workflow.errors import MESSAGES, DomainError, Problem, fail, problem
 from models.workflow.policy import check_appeal
+from models.workflow.signing import SigningSetup
 
 PDF_MAGIC = b"%PDF-"
 MAX_ATTACHMENTS = 5
@@ -367,10 +369,16 @@ async def start_review(viewer: Viewer, appeal_id: int, version: int | None = Non
 
 
 async def decide_appeal(
-    viewer: Viewer, appeal_id: int, *, upheld: bool, reason: str, version: int | None = None
+    viewer: Viewer,
+    appeal_id: int,
+    *,
+    upheld: bool,
+    reason: str,
+    version: int | None = None,
+    signing: SigningSetup | None = None,
 ) -> Appeal:
     """The commission's chair decides an appeal under review: upheld or rejected, with
-    the reasons."""
+    the reasons; the decision's PDF is drawn up and signed in the same transaction."""
     async with transaction() as connection:
         appeal, _ = await _appeal_for_update(viewer, appeal_id, "appeal.decide", connection)
         if not reason.strip():
@@ -387,6 +395,17 @@ async def decide_appeal(
             decided_at=now(),
             decided_by_id=viewer.person_id,
             decision_reason=reason.strip(),
+        )
+        document = await draw_up_decision(viewer, decided, signing, connection)
+        await audit(
+            connection,
+            viewer,
+            action="appeal.decision_signed" if document.signed_at else "appeal.decision_drawn_up",
+            exam_id=decided.exam_id,
+            entity="appeal",
+            entity_id=decided.id,
+            before=None,
+            after={"sha256": document.sha256, "method": document.method},
         )
         await raise_appeal_event(AppealEvent.DECIDED, decided, connection=connection)
         return decided
