@@ -20,6 +20,7 @@ from models.access import (
 )
 from models.appeal import Appeal as AppealRow
 from models.appeal import AppealAttachment as AttachmentRow
+from models.appeal import AppealDocument as DocumentRow
 from models.clock import today
 from models.enums import AppealStatus, AppealSubject
 from models.organisation import Organisation
@@ -98,11 +99,13 @@ def _build(viewer: Viewer, row: dict[str, Any]) -> Appeal:
         decision_reason=row["decision_reason"],
         withdrawn_at=row["withdrawn_at"],
         attachments=[],
+        decision_signed=False,
+        decision_document_url=None,
     )
 
 
 async def _with_attachments(appeals: list[Appeal]) -> list[Appeal]:
-    """Every appeal's attachment list, in one query (never the bytes)."""
+    """Every appeal's attachments and decision document, in two queries (never the bytes)."""
     by_appeal: dict[int, list[AppealAttachment]] = defaultdict(list)
     rows = (
         await AttachmentRow.filter(appeal_id__in=[a.pk for a in appeals])
@@ -115,8 +118,19 @@ async def _with_attachments(appeals: list[Appeal]) -> list[Appeal]:
         by_appeal[row["appeal_id"]].append(
             AppealAttachment(filename=row["filename"], size=row["size"], sha256=row["sha256"])
         )
+    documents = (
+        await DocumentRow.filter(appeal_id__in=[a.pk for a in appeals]).values(
+            "appeal_id", "signed_at"
+        )
+        if appeals
+        else []
+    )
+    signed = {row["appeal_id"]: row["signed_at"] is not None for row in documents}
     for appeal in appeals:
         appeal.attachments = by_appeal[appeal.pk]
+        if appeal.pk in signed:
+            appeal.decision_signed = signed[appeal.pk]
+            appeal.decision_document_url = f"/documents/appeals/{appeal.id}"
     return appeals
 
 

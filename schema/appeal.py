@@ -95,6 +95,13 @@ class Appeal(Node):
     decision_reason: str | None = strawberry.field(description="The commission's reasons.")
     withdrawn_at: datetime | None = strawberry.field(description="When it was withdrawn.")
     attachments: list[AppealAttachment] = strawberry.field(description="The PDFs attached.")
+    decision_signed: bool = strawberry.field(
+        description="Whether the decision's PDF carries the chair's signature."
+    )
+    decision_document_url: str | None = strawberry.field(
+        description="Where the decision's PDF downloads (GET with the same bearer token); "
+        "null until decided."
+    )
 
 
 @strawberry.input(description="A PDF to attach to an appeal.")

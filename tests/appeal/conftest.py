@@ -48,7 +48,8 @@ query($filter: AppealFilter) {
 MY_PARTICIPATIONS = """
 { myParticipations { id standardName groupName date place language resultAnnounced result
   score points { part points } decisionAnnounced awarded commissionProtocolNumber
-  resultAppealDeadline decisionAppealDeadline appeals { id status subject } } }"""
+  resultAppealDeadline decisionAppealDeadline
+  appeals { id status subject decisionSigned decisionDocumentUrl } } }"""
 
 PDF = b"%PDF-1.7\n% an appeal's attachment\n%%EOF\n"
 
