@@ -41,7 +41,7 @@ from models.protocol import Protocol, Signature
 from models.workflow.appeal_deadlines import AppealPeriod
 from models.workflow.appeal_decision import draw_up_decision
 from models.workflow.common import audit
-from models.workflow.errors import MESSAGES, DomainError, Problem, fail, problem
+from models.workflow.errors import DomainError, Problem, fail, problem
 from models.workflow.policy import check_appeal
 from models.workflow.signing import SigningSetup
 
@@ -66,9 +66,17 @@ class AppealFiling:
     received_on: date | None = None
 
 
+# INVALID_STATE messages of appeals (the catalogue's own speaks of an exam's state).
+STATE_MESSAGES = {
+    "NOT_ANNOUNCED": "{what} pole veel välja kuulutatud. / {what_en} has not been announced yet.",
+    "APPEAL_DECIDED": "Vaie on juba lahendatud või tagasi võetud ({status}). / "
+    "The appeal is already decided or withdrawn ({status}).",
+}
+
+
 def _invalid_state(key: str, field: Sequence[str] | None = None, **values: object) -> DomainError:
-    """INVALID_STATE with the appeal's own message (`key` in the catalogue)."""
-    message = MESSAGES[key].format(**values)
+    """INVALID_STATE with the appeal's own message (`key` in STATE_MESSAGES)."""
+    message = STATE_MESSAGES[key].format(**values)
     return DomainError([Problem("INVALID_STATE", message, tuple(field) if field else None)])
 
 

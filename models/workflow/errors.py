@@ -97,12 +97,9 @@ MESSAGES = {
     "The deadline for an appeal ({deadline}) has passed.",
     "APPEAL_EXISTS": "Selle otsuse kohta on juba lahendamata vaie. / "
     "An appeal against this is already open.",
-    "NOT_ANNOUNCED": "{what} pole veel välja kuulutatud. / {what_en} has not been announced yet.",
     "ATTACHMENT_NOT_PDF": "Manus {name} ei ole PDF-fail. / The attachment {name} is not a PDF.",
     "ATTACHMENT_TOO_LARGE": "Manus {name} on liiga suur: {size} baiti, lubatud kuni {max}. / "
     "The attachment {name} is too large: {size} bytes, at most {max}.",
-    "APPEAL_DECIDED": "Vaie on juba lahendatud või tagasi võetud ({status}). / "
-    "The appeal is already decided or withdrawn ({status}).",
 }
 
 
