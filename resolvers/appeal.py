@@ -21,6 +21,7 @@ from models.access import (
 from models.appeal import Appeal as AppealRow
 from models.appeal import AppealAttachment as AttachmentRow
 from models.appeal import AppealDocument as DocumentRow
+from models.appeal_statistics import appeal_figures
 from models.clock import today
 from models.enums import AppealStatus, AppealSubject
 from models.organisation import Organisation
@@ -30,12 +31,14 @@ from models.workflow.errors import problem
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, user_errors
 from resolvers.pagination import empty_connection, keyset_page
+from resolvers.report_scope import scope_or_forbidden
 from schema.appeal import (
     Appeal,
     AppealAttachment,
     AppealFileInput,
     AppealFilter,
     AppealPayload,
+    AppealStatistics,
 )
 from schema.connection import Connection
 from schema.info import Info
@@ -289,6 +292,22 @@ class AppealQuery:
         )
         await _with_attachments([edge.node for edge in page.edges])
         return page
+
+    @strawberry.field(
+        description="Appeal statistics per awarding body, standard and year: the registry all, "
+        "an awarding body its own, a school its exams'. FORBIDDEN for other roles."
+    )
+    async def appeal_statistics(
+        self,
+        info: Info,
+        year: Annotated[
+            int | None, strawberry.argument(description="Only appeals received that year.")
+        ] = None,
+    ) -> list[AppealStatistics]:
+        scope = scope_or_forbidden(info.context.viewer)
+        return [
+            AppealStatistics(**vars(figures)) for figures in await appeal_figures(scope, year=year)
+        ]
 
     @strawberry.field(description="One appeal; null when not visible to you.")
     async def appeal(self, info: Info, id: strawberry.ID) -> Appeal | None:

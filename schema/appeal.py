@@ -145,3 +145,22 @@ class AppealFilter:
 class AppealPayload:
     appeal: Appeal | None = strawberry.field(description="The appeal as it is now.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
+
+
+@strawberry.type(description="Appeals of one awarding body, standard and year.")
+class AppealStatistics:
+    awarding_body: str = strawberry.field(description="The awarding body that decides.")
+    standard: str = strawberry.field(description="The exam's standard.")
+    year: int = strawberry.field(description="The year the appeals were received.")
+    filed: int = strawberry.field(description="Appeals received.")
+    open: int = strawberry.field(description="Not yet decided (filed or under review).")
+    decided: int = strawberry.field(description="Upheld or rejected.")
+    upheld: int = strawberry.field(description="Upheld.")
+    withdrawn: int = strawberry.field(description="Withdrawn before a decision.")
+    overdue: int = strawberry.field(description="Open past their decision day.")
+    share_upheld: float | None = strawberry.field(
+        description="Upheld among the decided (0–1); null when none is decided."
+    )
+    median_days_to_decision: float | None = strawberry.field(
+        description="Median days from receipt to decision; null when none is decided."
+    )
