@@ -83,10 +83,8 @@ async def _token(args: argparse.Namespace) -> int:
     from models.personal_code import is_valid_personal_code
 
     settings = _settings()
-    if args.role == PERSONAL_VIEW:
-        return await _personal_token(args)
     try:
-        role = Role(args.role)
+        role = None if args.role == PERSONAL_VIEW else Role(args.role)
     except ValueError:
         print(f"eksamihaldus: unknown role {args.role}; one of: {', '.join(Role)}", file=sys.stderr)
         return 2
@@ -96,6 +94,13 @@ async def _token(args: argparse.Namespace) -> int:
     await db.start(settings.database_url)
     try:
         person = await Person.get_or_none(personal_code=args.person)
+        if role is None:  # the person's own view: every known person holds it
+            if person is None:
+                print("eksamihaldus: no such person here", file=sys.stderr)
+                return 1
+            keys = load_key_ring(settings)
+            print(issue_token(keys, settings, person_id=person.id, role=None, organisation_id=None))
+            return 0
         assignments = RoleAssignment.filter(person__personal_code=args.person, role=role)
         if args.organisation:
             assignments = assignments.filter(organisation__code=args.organisation)
@@ -124,30 +129,6 @@ async def _token(args: argparse.Namespace) -> int:
     finally:
         await db.close()
     print(token)
-    return 0
-
-
-async def _personal_token(args: argparse.Namespace) -> int:
-    """A token for the person's own view (an examinee): every known person holds it."""
-    from app import db
-    from app.auth import issue_token, load_key_ring
-    from models.person import Person
-    from models.personal_code import is_valid_personal_code
-
-    settings = _settings()
-    if not is_valid_personal_code(args.person):
-        print("eksamihaldus: that is not a valid Estonian personal code", file=sys.stderr)
-        return 2
-    await db.start(settings.database_url)
-    try:
-        person = await Person.get_or_none(personal_code=args.person)
-    finally:
-        await db.close()
-    if person is None:
-        print("eksamihaldus: no such person here", file=sys.stderr)
-        return 1
-    keys = load_key_ring(settings)
-    print(issue_token(keys, settings, person_id=person.id, role=None, organisation_id=None))
     return 0
 
 
