@@ -20,7 +20,7 @@ from models.enums import (
 from models.exam import Exam
 from models.organisation import Organisation
 from models.participant import Participant
-from models.person import RoleAssignment
+from models.person import Person
 from models.protocol import Protocol
 from models.workflow.appeal import period_of
 from models.workflow.appeal_decision import draw_up_decision
@@ -54,10 +54,12 @@ async def add_demo_appeals(
         exam_id=exam.id, kind=ProtocolKind.COMMISSION, using_db=connection
     )
     chair = (
-        await RoleAssignment.filter(
-            role=Role.COMMISSION_CHAIR, organisation_id=exam.awarding_body_id
+        await Person.filter(
+            role_assignments__role=Role.COMMISSION_CHAIR,
+            role_assignments__organisation_id=exam.awarding_body_id,
         )
         .using_db(connection)
+        .order_by("id")
         .first()
     )
     contestants = (
@@ -104,9 +106,9 @@ async def add_demo_appeals(
         status=AppealStatus.REJECTED,
         review_started_at=exam.completed_at + dt.timedelta(days=2),
         decided_at=exam.completed_at + dt.timedelta(days=4),
-        decided_by_id=chair.person_id,
+        decided_by_id=chair.id,
         decision_reason=DECISION,
         **common,
     )
-    chair_viewer = Viewer(chair.person_id, Role.COMMISSION_CHAIR, body.id)
+    chair_viewer = Viewer(chair.id, Role.COMMISSION_CHAIR, body.id)
     await draw_up_decision(chair_viewer, rejected, signing, connection)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections import defaultdict
 from datetime import time
 from typing import Annotated, Any
 
@@ -16,11 +15,8 @@ from models.access import (
     Viewer,
     appeal_scope,
     own_participations,
-    sees_personal_codes_in_appeals,
 )
 from models.appeal import Appeal as AppealRow
-from models.appeal import AppealAttachment as AttachmentRow
-from models.appeal import AppealDocument as DocumentRow
 from models.appeal_statistics import appeal_figures
 from models.clock import today
 from models.enums import AppealStatus, AppealSubject
@@ -29,12 +25,13 @@ from models.participant import Participant as ParticipantRow
 from models.workflow import appeal as workflow
 from models.workflow.errors import problem
 from resolvers.ids import pk_of
-from resolvers.mutations import attempt, user_errors
+from resolvers.loaders import Loaders
+from resolvers.loaders.appeal import APPEAL_COLUMNS, OPEN_STATES, build_appeal, with_documents
+from resolvers.mutations import attempt, fresh_loaders, user_errors
 from resolvers.pagination import empty_connection, keyset_page
 from resolvers.report_scope import scope_or_forbidden
 from schema.appeal import (
     Appeal,
-    AppealAttachment,
     AppealFileInput,
     AppealFilter,
     AppealPayload,
@@ -45,96 +42,6 @@ from schema.info import Info
 from schema.limits import TEXT, at_most
 from schema.node import to_global_id
 from schema.participation import MyParticipation, PartPoints
-from schema.person import Person
-
-APPEAL_COLUMNS = {
-    "id": "id",
-    "subject": "subject",
-    "status": "status",
-    "channel": "channel",
-    "version": "version",
-    "reason": "reason",
-    "filed_by_role": "filed_by_role",
-    "filed_at": "filed_at",
-    "received_on": "received_on",
-    "announced_on": "announced_on",
-    "filing_deadline": "filing_deadline",
-    "decision_due": "decision_due",
-    "review_started_at": "review_started_at",
-    "decided_at": "decided_at",
-    "decision_reason": "decision_reason",
-    "withdrawn_at": "withdrawn_at",
-    "person_id": "participant__person_id",
-    "person_first_name": "participant__person__first_name",
-    "person_last_name": "participant__person__last_name",
-    "person_personal_code": "participant__person__personal_code",
-    "standard_name": "exam__standard__name",
-    "school_name": "exam__school__name",
-    "awarding_body_name": "awarding_body__name",
-}
-_OPEN = [AppealStatus.FILED, AppealStatus.UNDER_REVIEW]
-
-
-def _build(viewer: Viewer, row: dict[str, Any]) -> Appeal:
-    return Appeal(
-        id=to_global_id("Appeal", row["id"]),
-        pk=row["id"],
-        subject=row["subject"],
-        status=row["status"],
-        channel=row["channel"],
-        version=row["version"],
-        examinee=Person.from_row(
-            row, prefix="person_", code_visible=sees_personal_codes_in_appeals(viewer)
-        ),
-        standard_name=row["standard_name"],
-        school_name=row["school_name"],
-        awarding_body_name=row["awarding_body_name"],
-        reason=row["reason"],
-        filed_by_role=row["filed_by_role"],
-        filed_at=row["filed_at"],
-        received_on=row["received_on"],
-        announced_on=row["announced_on"],
-        filing_deadline=row["filing_deadline"],
-        decision_due=row["decision_due"],
-        overdue=workflow.overdue(AppealStatus(row["status"]), row["decision_due"]),
-        review_started_at=row["review_started_at"],
-        decided_at=row["decided_at"],
-        decision_reason=row["decision_reason"],
-        withdrawn_at=row["withdrawn_at"],
-        attachments=[],
-        decision_signed=False,
-        decision_document_url=None,
-    )
-
-
-async def _with_attachments(appeals: list[Appeal]) -> list[Appeal]:
-    """Every appeal's attachments and decision document, in two queries (never the bytes)."""
-    by_appeal: dict[int, list[AppealAttachment]] = defaultdict(list)
-    rows = (
-        await AttachmentRow.filter(appeal_id__in=[a.pk for a in appeals])
-        .order_by("id")
-        .values("appeal_id", "filename", "size", "sha256")
-        if appeals
-        else []
-    )
-    for row in rows:
-        by_appeal[row["appeal_id"]].append(
-            AppealAttachment(filename=row["filename"], size=row["size"], sha256=row["sha256"])
-        )
-    documents = (
-        await DocumentRow.filter(appeal_id__in=[a.pk for a in appeals]).values(
-            "appeal_id", "signed_at"
-        )
-        if appeals
-        else []
-    )
-    signed = {row["appeal_id"]: row["signed_at"] is not None for row in documents}
-    for appeal in appeals:
-        appeal.attachments = by_appeal[appeal.pk]
-        if appeal.pk in signed:
-            appeal.decision_signed = signed[appeal.pk]
-            appeal.decision_document_url = f"/documents/appeals/{appeal.id}"
-    return appeals
 
 
 def _filtered(scope: Q, f: AppealFilter | None) -> Q:
@@ -143,36 +50,10 @@ def _filtered(scope: Q, f: AppealFilter | None) -> Q:
     if f.status:
         scope &= Q(status__in=[AppealStatus(s) for s in f.status])
     if f.overdue is True:
-        scope &= Q(status__in=_OPEN, decision_due__lt=today())
+        scope &= Q(status__in=OPEN_STATES, decision_due__lt=today())
     elif f.overdue is False:
-        scope &= ~Q(status__in=_OPEN, decision_due__lt=today())
+        scope &= ~Q(status__in=OPEN_STATES, decision_due__lt=today())
     return scope
-
-
-async def _appeal(viewer: Viewer, appeal_id: int) -> Appeal | None:
-    scope = appeal_scope(viewer)
-    if scope is None:
-        return None
-    row = await AppealRow.filter(scope, id=appeal_id).first().values(**APPEAL_COLUMNS)
-    if row is None:
-        return None
-    return (await _with_attachments([_build(viewer, row)]))[0]
-
-
-async def _appeals_of(viewer: Viewer, participant_ids: list[int]) -> dict[int, list[Appeal]]:
-    scope = appeal_scope(viewer)
-    if scope is None or not participant_ids:
-        return {}
-    rows = (
-        await AppealRow.filter(scope, participant_id__in=participant_ids)
-        .order_by("id")
-        .values(participant="participant_id", **APPEAL_COLUMNS)
-    )
-    appeals = await _with_attachments([_build(viewer, row) for row in rows])
-    grouped: dict[int, list[Appeal]] = defaultdict(list)
-    for row, appeal in zip(rows, appeals, strict=True):
-        grouped[row["participant"]].append(appeal)
-    return grouped
 
 
 _PARTICIPATION_COLUMNS = {
@@ -199,8 +80,8 @@ _PARTICIPATION_COLUMNS = {
 }
 
 
-async def my_participations(viewer: Viewer) -> list[MyParticipation]:
-    """The signed-in person's own participations, newest first, in five queries."""
+async def my_participations(viewer: Viewer, loaders: Loaders) -> list[MyParticipation]:
+    """The signed-in person's own participations, newest first, in six queries."""
     scope = own_participations(viewer)
     if scope is None:
         return []
@@ -214,9 +95,9 @@ async def my_participations(viewer: Viewer) -> list[MyParticipation]:
         body.id: workflow.period_of(body)
         for body in await Organisation.filter(id__in={r["awarding_body_id"] for r in rows})
     }
-    appeals = await _appeals_of(viewer, [r["id"] for r in rows])
+    appeals = await loaders.appeal.by_participant.load_many([r["id"] for r in rows])
     answer = []
-    for row in rows:
+    for i, row in enumerate(rows):
         period = bodies[row["awarding_body_id"]]
         result_on = announced.of(AppealSubject.RESULT, row["exam_id"], row["group_id"])
         decision_on = announced.of(AppealSubject.DECISION, row["exam_id"], row["group_id"])
@@ -252,7 +133,7 @@ async def my_participations(viewer: Viewer) -> list[MyParticipation]:
                 decision_appeal_deadline=period.filing_deadline(decision_on)
                 if decision_on
                 else None,
-                appeals=appeals.get(row["id"], []),
+                appeals=appeals[i],
             )
         )
     return answer
@@ -265,7 +146,7 @@ class AppealQuery:
         "time and place, the result once announced, the decision, appeals. Empty when public."
     )
     async def my_participations(self, info: Info) -> list[MyParticipation]:
-        return await my_participations(info.context.viewer)
+        return await my_participations(info.context.viewer, info.context.loaders)
 
     @strawberry.field(
         description="Appeals the viewer sees, newest first: the examinee their own, the school "
@@ -288,9 +169,9 @@ class AppealQuery:
             columns=APPEAL_COLUMNS,
             first=first,
             after=after,
-            build=lambda row: _build(viewer, row),
+            build=lambda row: build_appeal(viewer, row),
         )
-        await _with_attachments([edge.node for edge in page.edges])
+        await with_documents([edge.node for edge in page.edges])
         return page
 
     @strawberry.field(
@@ -311,7 +192,7 @@ class AppealQuery:
 
     @strawberry.field(description="One appeal; null when not visible to you.")
     async def appeal(self, info: Info, id: strawberry.ID) -> Appeal | None:
-        return await _appeal(info.context.viewer, pk_of(id, "Appeal"))
+        return await info.context.loaders.appeal.by_id.load(pk_of(id, "Appeal"))
 
 
 AppealId = Annotated[strawberry.ID, strawberry.argument(description="The appeal.")]
@@ -319,7 +200,7 @@ Version = Annotated[int | None, strawberry.argument(description="The version you
 
 
 async def _payload(info: Info, row: Any, errors: list) -> AppealPayload:
-    appeal = await _appeal(info.context.viewer, row.id) if row is not None else None
+    appeal = await fresh_loaders(info).appeal.by_id.load(row.id) if row is not None else None
     return AppealPayload(appeal=appeal, user_errors=errors)
 
 
