@@ -22,7 +22,7 @@ from models.organisation import Organisation
 from models.participant import Participant
 from models.person import Person
 from models.protocol import Protocol
-from models.workflow.appeal import period_of
+from models.workflow.appeal_announcements import period_of
 from models.workflow.appeal_decision import draw_up_decision
 from models.workflow.signing import SigningSetup
 

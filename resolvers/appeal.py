@@ -23,6 +23,7 @@ from models.enums import AppealStatus, AppealSubject
 from models.organisation import Organisation
 from models.participant import Participant as ParticipantRow
 from models.workflow import appeal as workflow
+from models.workflow.appeal_announcements import announcements, period_of
 from models.workflow.errors import problem
 from resolvers.ids import pk_of
 from resolvers.loaders import Loaders
@@ -90,9 +91,9 @@ async def my_participations(viewer: Viewer, loaders: Loaders) -> list[MyParticip
         .order_by("-exam__graduation_date", "-id")
         .values(**_PARTICIPATION_COLUMNS)
     )
-    announced = await workflow.announcements([r["exam_id"] for r in rows])
+    announced = await announcements([r["exam_id"] for r in rows])
     bodies = {
-        body.id: workflow.period_of(body)
+        body.id: period_of(body)
         for body in await Organisation.filter(id__in={r["awarding_body_id"] for r in rows})
     }
     appeals = await loaders.appeal.by_participant.load_many([r["id"] for r in rows])

@@ -29,16 +29,13 @@ from models.enums import (
     AppealChannel,
     AppealStatus,
     AppealSubject,
-    ProtocolKind,
-    ProtocolStatus,
 )
 from models.events import Event, Topic, publish, transaction
 from models.exam import Exam
 from models.notification import AppealEvent, raise_appeal_event
 from models.organisation import Organisation
 from models.participant import Participant
-from models.protocol import Protocol, Signature
-from models.workflow.appeal_deadlines import AppealPeriod
+from models.workflow.appeal_announcements import announced_on, period_of
 from models.workflow.appeal_decision import draw_up_decision
 from models.workflow.common import audit
 from models.workflow.errors import DomainError, Problem, fail, problem
@@ -80,68 +77,6 @@ def _invalid_state(key: str, field: Sequence[str] | None = None, **values: objec
     return DomainError([Problem("INVALID_STATE", message, tuple(field) if field else None)])
 
 
-def period_of(body: Organisation) -> AppealPeriod:
-    return AppealPeriod(
-        days=body.appeal_period_days,
-        in_working_days=body.appeal_period_in_working_days,
-        decision_days=body.appeal_decision_days,
-    )
-
-
-@dataclass(frozen=True)
-class Announcements:
-    """When results (per group) and decisions (per exam) were announced: the day of the last
-    signature on the signed assessment or commission protocol. Absent while unsigned."""
-
-    result_on: dict[int, date]  # group id → day
-    decision_on: dict[int, date]  # exam id → day
-    protocol_number: dict[int, str]  # exam id → signed commission protocol's number
-
-    def of(self, subject: AppealSubject, exam_id: int, group_id: int | None) -> date | None:
-        if subject is AppealSubject.RESULT:
-            return self.result_on.get(group_id) if group_id is not None else None
-        return self.decision_on.get(exam_id)
-
-
-async def announcements(
-    exam_ids: Sequence[int], connection: BaseDBAsyncClient | None = None
-) -> Announcements:
-    """The announcements of these exams' signed protocols, in two queries."""
-    protocols = (
-        await Protocol.filter(exam_id__in=list(set(exam_ids)), status=ProtocolStatus.SIGNED)
-        .using_db(connection)
-        .values("id", "exam_id", "group_id", "kind", "number", "date")
-    )
-    last: dict[int, date] = {}
-    signatures = (
-        await Signature.filter(protocol_id__in=[p["id"] for p in protocols])
-        .using_db(connection)
-        .values("protocol_id", "signed_at")
-    )
-    for row in signatures:
-        day = today(row["signed_at"])
-        last[row["protocol_id"]] = max(day, last.get(row["protocol_id"], day))
-    result_on: dict[int, date] = {}
-    decision_on: dict[int, date] = {}
-    numbers: dict[int, str] = {}
-    for p in protocols:
-        day = last.get(p["id"], p["date"])
-        if p["kind"] == ProtocolKind.ASSESSMENT:
-            result_on[p["group_id"]] = day
-        else:
-            decision_on[p["exam_id"]] = day
-            numbers[p["exam_id"]] = p["number"]
-    return Announcements(result_on, decision_on, numbers)
-
-
-async def announced_on(
-    participant: Participant, subject: AppealSubject, connection: BaseDBAsyncClient
-) -> date | None:
-    """The day the participant's result or decision was announced; None while unsigned."""
-    found = await announcements([participant.exam_id], connection)
-    return found.of(subject, participant.exam_id, participant.group_id)
-
-
 def _check_attachments(attachments: Sequence[Attachment], max_bytes: int) -> list[Problem]:
     problems: list[Problem] = []
     if len(attachments) > MAX_ATTACHMENTS:
@@ -165,13 +100,36 @@ def _check_attachments(attachments: Sequence[Attachment], max_bytes: int) -> lis
     return problems
 
 
-async def _event(connection: BaseDBAsyncClient, viewer: Viewer, appeal: Appeal, kind: str) -> None:
+async def _record(
+    connection: BaseDBAsyncClient,
+    viewer: Viewer,
+    appeal: Appeal,
+    action: str,
+    *,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    event: bool = True,
+) -> None:
+    """One step of an appeal: its audit record (so `Exam.history` shows it) and, unless
+    `event` is off, its `Topic.APPEAL` event, both in the transaction of the change."""
+    await audit(
+        connection,
+        viewer,
+        action=action,
+        exam_id=appeal.exam_id,
+        entity="appeal",
+        entity_id=appeal.id,
+        before=before,
+        after=after,
+    )
+    if not event:
+        return
     await publish(
         connection,
         Event(
             topic=Topic.APPEAL,
             key=appeal.id,
-            kind=kind,
+            kind=action,
             at=now(),
             exam_id=appeal.exam_id,
             version=appeal.version,
@@ -271,13 +229,11 @@ async def file_appeal(
                 sha256=hashlib.sha256(attachment.content).hexdigest(),
                 content=attachment.content,
             )
-        await audit(
+        await _record(
             connection,
             viewer,
-            action="appeal.file",
-            exam_id=exam.id,
-            entity="appeal",
-            entity_id=appeal.id,
+            appeal,
+            "appeal.file",
             before=None,
             after={
                 "participant": participant.id,
@@ -290,7 +246,6 @@ async def file_appeal(
             },
         )
         await raise_appeal_event(AppealEvent.FILED, appeal, connection=connection)
-        await _event(connection, viewer, appeal, "appeal.file")
     return appeal
 
 
@@ -345,17 +300,7 @@ async def _change(
         raise fail("STALE_VERSION", ["version"])
     fresh = await Appeal.get(id=appeal.id, using_db=connection)
     after = {key: value for key, value in changes.items() if key != "decision_reason"}
-    await audit(
-        connection,
-        viewer,
-        action=action,
-        exam_id=fresh.exam_id,
-        entity="appeal",
-        entity_id=fresh.id,
-        before=before,
-        after=after,
-    )
-    await _event(connection, viewer, fresh, action)
+    await _record(connection, viewer, fresh, action, before=before, after=after)
     return fresh
 
 
@@ -405,15 +350,14 @@ async def decide_appeal(
             decision_reason=reason.strip(),
         )
         document = await draw_up_decision(viewer, decided, signing, connection)
-        await audit(
+        await _record(
             connection,
             viewer,
-            action="appeal.decision_signed" if document.signed_at else "appeal.decision_drawn_up",
-            exam_id=decided.exam_id,
-            entity="appeal",
-            entity_id=decided.id,
+            decided,
+            "appeal.decision_signed" if document.signed_at else "appeal.decision_drawn_up",
             before=None,
             after={"sha256": document.sha256, "method": document.method},
+            event=False,
         )
         await raise_appeal_event(AppealEvent.DECIDED, decided, connection=connection)
         return decided
