@@ -113,7 +113,7 @@ async def my_participations(viewer: Viewer, loaders: Loaders) -> list[MyParticip
                 awarding_body_name=row["awarding_body_name"],
                 group_name=row["group_name"],
                 date=row["date"],
-                time=start if isinstance(start, time) or start is None else None,
+                time=time.fromisoformat(start) if isinstance(start, str) else start,
                 place=row["place"],
                 room=row["room"],
                 language=row["language"],

@@ -46,7 +46,7 @@ query($filter: AppealFilter) {
   }
 }"""
 MY_PARTICIPATIONS = """
-{ myParticipations { id standardName groupName date place language resultAnnounced result
+{ myParticipations { id standardName groupName date time place room language resultAnnounced result
   score points { part points } decisionAnnounced awarded commissionProtocolNumber
   resultAppealDeadline decisionAppealDeadline
   appeals { id status subject decisionSigned decisionDocumentUrl } } }"""

@@ -38,6 +38,7 @@ async def test_nothing_is_shown_before_the_protocols_are_signed(api):
     [participation] = mine["data"]["myParticipations"]
     assert participation["id"] == gid("Participant", failed.id)
     assert participation["date"] == (today() - timedelta(days=1)).isoformat()
+    assert (participation["time"], participation["place"]) == ("09:00:00", "garaaž")
     assert participation["resultAnnounced"] is False
     assert participation["result"] is None
     assert participation["score"] is None
