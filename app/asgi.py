@@ -237,7 +237,11 @@ class AuthenticatedGraphQL:
         scope.setdefault("state", {})["viewer"] = viewer
         info = current_request()
         if info is not None:
-            info.role = viewer.role.value if viewer.role is not None else "PUBLIC"
+            info.role = (
+                viewer.role.value
+                if viewer.role is not None
+                else ("PUBLIC" if viewer.is_public else "PERSONAL")
+            )
         await self.graphql(scope, receive, send)
 
 

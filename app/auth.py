@@ -25,7 +25,10 @@ from jose.exceptions import ExpiredSignatureError, JWTClaimsError, JWTError
 from app.settings import Settings
 from models.access import PUBLIC, Viewer
 from models.enums import Role
-from models.person import RoleAssignment
+from models.person import Person, RoleAssignment
+
+# The `role` claim of a token for the person's own view (no granted role needed).
+PERSONAL_VIEW = "PERSONAL"
 
 
 class AuthError(Exception):
@@ -34,8 +37,10 @@ class AuthError(Exception):
 
 @dataclass(frozen=True)
 class TokenClaims:
+    """`role` is None for the personal view: the person acting for themselves (an examinee)."""
+
     person_id: int
-    role: Role
+    role: Role | None
     organisation_id: int | None
 
 
@@ -167,15 +172,21 @@ def load_key_ring(settings: Settings, *, create: bool = True) -> KeyRing:
 
 
 def issue_token(
-    ring: KeyRing, settings: Settings, *, person_id: int, role: Role, organisation_id: int | None
+    ring: KeyRing,
+    settings: Settings,
+    *,
+    person_id: int,
+    role: Role | None,
+    organisation_id: int | None,
 ) -> str:
+    """A token for `role`, or with role None for the person's own (examinee) view."""
     now = int(time.time())
     return ring.sign(
         {
             "iss": settings.jwt_issuer,
             "aud": settings.jwt_audience,
             "sub": str(person_id),
-            "role": role.value,
+            "role": role.value if role is not None else PERSONAL_VIEW,
             "org": organisation_id,
             "iat": now,
             "nbf": now,
@@ -193,17 +204,24 @@ def verify_claims(claims: dict[str, Any]) -> TokenClaims:
     """The person and role of a token whose signature and times were checked."""
     try:
         person_id = int(claims["sub"])
-        role = Role(claims["role"])
+        role = None if claims["role"] == PERSONAL_VIEW else Role(claims["role"])
         organisation_id = claims.get("org")
         if organisation_id is not None:
             organisation_id = int(organisation_id)
+        if role is None and organisation_id is not None:
+            raise ValueError("the personal view is held in no organisation")
     except (KeyError, ValueError, TypeError):
         raise AuthError("the access token does not name a person and a role") from None
     return TokenClaims(person_id, role, organisation_id)
 
 
 async def viewer_for(claims: TokenClaims) -> Viewer:
-    """The viewer a verified token stands for, if the person still holds that role."""
+    """The viewer a verified token stands for, if the person still holds that role (every
+    person holds their own personal view)."""
+    if claims.role is None:
+        if not await Person.filter(id=claims.person_id).exists():
+            raise AuthError("the person named in the access token is not known")
+        return Viewer(claims.person_id, None, None)
     held = await RoleAssignment.filter(
         person_id=claims.person_id, role=claims.role, organisation_id=claims.organisation_id
     ).exists()
@@ -223,7 +241,7 @@ async def viewer_from_header(ring: KeyRing, settings: Settings, header: str | No
 
 async def signed_in_viewer(ring: KeyRing, settings: Settings, header: str | None) -> Viewer | None:
     """For plain HTTP endpoints (downloads, reports): the signed-in viewer, or None when there
-    is no token, a refused one, or no role."""
+    is no token, a refused one, or no role (the personal view downloads nothing here)."""
     try:
         viewer = await viewer_from_header(ring, settings, header)
     except AuthError:

@@ -77,14 +77,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 async def _token(args: argparse.Namespace) -> int:
     from app import db
-    from app.auth import issue_token, load_key_ring
+    from app.auth import PERSONAL_VIEW, issue_token, load_key_ring
     from models.enums import Role
     from models.person import Person, RoleAssignment
     from models.personal_code import is_valid_personal_code
 
     settings = _settings()
     try:
-        role = Role(args.role)
+        role = None if args.role == PERSONAL_VIEW else Role(args.role)
     except ValueError:
         print(f"eksamihaldus: unknown role {args.role}; one of: {', '.join(Role)}", file=sys.stderr)
         return 2
@@ -94,6 +94,13 @@ async def _token(args: argparse.Namespace) -> int:
     await db.start(settings.database_url)
     try:
         person = await Person.get_or_none(personal_code=args.person)
+        if role is None:  # the person's own view: every known person holds it
+            if person is None:
+                print("eksamihaldus: no such person here", file=sys.stderr)
+                return 1
+            keys = load_key_ring(settings)
+            print(issue_token(keys, settings, person_id=person.id, role=None, organisation_id=None))
+            return 0
         assignments = RoleAssignment.filter(person__personal_code=args.person, role=role)
         if args.organisation:
             assignments = assignments.filter(organisation__code=args.organisation)
@@ -420,7 +427,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     token = commands.add_parser("token", help="print an access token for a person's role")
     token.add_argument("--person", required=True, help="personal code")
-    token.add_argument("--role", required=True, help="SCHOOL, AWARDING_BODY, ASSESSOR, ...")
+    token.add_argument(
+        "--role",
+        required=True,
+        help="SCHOOL, AWARDING_BODY, ASSESSOR, ..., or PERSONAL for the person's own view",
+    )
     token.add_argument("--organisation", help="EHIS code of the school or registry code")
     token.set_defaults(run=lambda a: asyncio.run(_token(a)))
 

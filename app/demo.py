@@ -30,6 +30,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from app.demo_appeals import add_demo_appeals
 from app.demo_documents import sign_demo_protocols
 from models.audit import AuditEvent
 from models.certificate import Certificate, RegisterCounter
@@ -141,6 +142,7 @@ async def load_demo_data(
         await loader.load()
         if signing is not None:
             await sign_demo_protocols(conn, signing, loader.to_sign)
+        await add_demo_appeals(conn, signing, loader.today)
     return True
 
 

@@ -1,5 +1,6 @@
-"""Downloads of protocol PDFs and school extracts, with the same bearer token as the API, or
-through a signed link (`?access=`, app/download_links.py) that a browser opens as it is.
+"""Downloads of protocol PDFs, school extracts and appeal decisions, with the same bearer
+token as the API, or (protocols and extracts) through a signed link (`?access=`,
+app/download_links.py) that a browser opens as it is.
 
 Access follows the GraphQL fields `documentUrl` and `extractUrl`: the protocol must be within
 the viewer's row scope, and the role must be one that downloads that kind of document.
@@ -16,16 +17,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
-from app.auth import AuthError, KeyRing, signed_in_viewer
+from app.auth import AuthError, KeyRing, signed_in_viewer, viewer_from_header
 from app.download_links import ACCESS_PARAMETER, download_viewer
 from app.settings import Settings
 from models.access import (
     Viewer,
+    appeal_scope,
     extract_scope,
     may_download_extract,
     may_download_protocol,
     visible_protocols,
 )
+from models.appeal import Appeal, AppealDocument
 from models.protocol import Protocol, ProtocolDocument, ProtocolExtract
 from schema.node import from_global_id
 
@@ -121,7 +124,28 @@ def document_routes(settings: Settings, keys: KeyRing) -> list[BaseRoute]:
             return _not_found()
         return _pdf(found.content, f"{protocol.number}-valjavote-{found.school.code}.pdf")
 
+    async def appeal_decision(request: Request) -> Response:
+        # The examinee downloads their own decision in their personal view (no role).
+        try:
+            viewer = await viewer_from_header(keys, settings, request.headers.get("authorization"))
+        except AuthError:
+            return unauthenticated()
+        scope = appeal_scope(viewer)
+        decoded = from_global_id(request.path_params["id"])
+        if scope is None or viewer.is_public:
+            return unauthenticated()
+        if decoded is None or decoded[0] != "Appeal":
+            return _not_found()
+        appeal = await Appeal.filter(scope, id=decoded[1]).first()
+        document = (
+            await AppealDocument.get_or_none(appeal_id=appeal.id) if appeal is not None else None
+        )
+        if appeal is None or document is None:
+            return _not_found()
+        return _pdf(document.content, f"vaideotsus-{appeal.id}.pdf")
+
     return [
+        Route("/documents/appeals/{id}", appeal_decision, methods=["GET"]),
         Route("/documents/protocols/{id}", protocol_document, methods=["GET"]),
         Route("/documents/extracts/{id}", extract, methods=["GET"]),
     ]

@@ -24,6 +24,7 @@ from app.error_log import log_error
 from app.observe import OperationObserver
 from app.settings import Settings
 from models.access import PUBLIC
+from resolvers.appeal import AppealMutation, AppealQuery
 from resolvers.certificate import CertificateQuery
 from resolvers.compensation import CompensationMutation, CompensationQuery
 from resolvers.compiled.context import CompiledExecutionContext
@@ -64,6 +65,7 @@ class Query(
     NotificationQuery,
     StatisticsQuery,
     CompensationQuery,
+    AppealQuery,
 ):
     pass
 
@@ -78,6 +80,7 @@ class Mutation(
     PlacementMutation,
     NotificationMutation,
     CompensationMutation,
+    AppealMutation,
 ):
     pass
 

@@ -4,7 +4,8 @@ GET /auth/login records a sign-in attempt (its `state` and `nonce`), remembers t
 short-lived cookie and sends the browser to the provider. GET /auth/callback accepts the
 provider's answer once: the state must match the cookie and an unused, unexpired attempt; the
 ID token must carry that attempt's nonce. The person (`sub` = EE<personal code>) gets our
-access token for their first role; `roleSelect` switches to another.
+access token for their first role, or for their own view (an examinee's: own participations,
+results, certificates, notifications, appeals) when they hold none; `roleSelect` switches.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from app.auth import KeyRing, issue_token
+from app.auth import PERSONAL_VIEW, KeyRing, issue_token
 from app.settings import Settings
 from integrations.oidc import OidcClient, SignInError, new_state, personal_code_of
 from models.clock import now
@@ -96,18 +97,19 @@ def login_routes(settings: Settings, keys: KeyRing) -> list[Route]:
             if person is not None
             else []
         )
-        if person is None or not roles:
+        if person is None:
             return _refused(
                 403,
-                "you have no role in this environment: ask the registry "
-                "(eksamihaldus@kutsekoda.ee) for access",
+                "you have no exams, certificates or role in this environment: ask the "
+                "registry (eksamihaldus@kutsekoda.ee) for access",
             )
-        first = roles[0]
+        # Without a granted role the person gets their own view (an examinee's).
+        first = roles[0] if roles else {"role": None, "organisation_id": None}
         token = issue_token(
             keys,
             settings,
             person_id=person.id,
-            role=Role(first["role"]),
+            role=Role(first["role"]) if first["role"] is not None else None,
             organisation_id=first["organisation_id"],
         )
         response = JSONResponse(
@@ -116,7 +118,7 @@ def login_routes(settings: Settings, keys: KeyRing) -> list[Route]:
                 "token_type": "Bearer",
                 "expires_in": settings.jwt_ttl_seconds,
                 "person": {"first_name": person.first_name, "last_name": person.last_name},
-                "role": first["role"],
+                "role": first["role"] or PERSONAL_VIEW,
                 "roles": [{"role": r["role"], "organisation": r["organisation"]} for r in roles],
             }
         )

@@ -35,6 +35,7 @@ MODEL_MODULES = [
     "models.audit",
     "models.compensation",
     "models.operation",
+    "models.appeal",
 ]
 
 
@@ -283,6 +284,8 @@ class Settings:
     trusted_documents_only: bool = False
     # Signed download links (`documentDownloadUrl`, `extractDownloadUrl`) live this long.
     download_url_seconds: int = 300
+    # Appeals: the largest PDF attachment accepted (decoded bytes).
+    appeal_attachment_max_bytes: int = 5 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -342,6 +345,9 @@ class Settings:
             max_aliases=_int("EH_MAX_ALIASES", 15),
             max_query_cost=_int("EH_MAX_QUERY_COST", 100_000),
             max_body_bytes=_int("EH_MAX_BODY_BYTES", 1024 * 1024, minimum=4096),
+            appeal_attachment_max_bytes=_int(
+                "EH_APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024
+            ),
             production=production,
             load_demo_data=_bool("EH_DEMO_DATA", not production),
             host=os.environ.get("EH_HOST") or "127.0.0.1",

@@ -54,6 +54,20 @@ def exam_url(public_url: str, exam_id: int) -> str:
     return f"{public_url.rstrip('/')}/exams/{global_id}"
 
 
+def appeal_url(public_url: str, appeal_id: int) -> str:
+    """The appeal's page in the web app (it opens after sign-in), like `exam_url`.
+
+    Args:
+        public_url: The base address of the app (EH_PUBLIC_URL).
+        appeal_id: The appeal's primary key.
+
+    Returns:
+        `{public_url}/appeals/{global ID}`.
+    """
+    global_id = base64.urlsafe_b64encode(f"Appeal:{appeal_id}".encode()).decode().rstrip("=")
+    return f"{public_url.rstrip('/')}/appeals/{global_id}"
+
+
 def _et_date(value: date) -> str:
     return f"{value.day:02d}.{value.month:02d}.{value.year}"
 

@@ -302,3 +302,45 @@ def report_scope(viewer: Viewer) -> ReportScope | None:
 def may_manage_compensation_rates(viewer: Viewer) -> bool:
     """The rate table is the registry's: only its admin adds and supersedes rates."""
     return viewer.is_admin
+
+
+# ----- the examinee's own view and appeals ---------------------------------------------------
+
+
+def is_examinee_view(viewer: Viewer) -> bool:
+    """A signed-in person acting for themselves: no role, only their own participations,
+    results, certificates, notifications and appeals."""
+    return viewer.person_id is not None and viewer.role is None
+
+
+def own_participations(viewer: Viewer) -> Q | None:
+    """The participations a person sees in their own view (any role: their own only)."""
+    if viewer.person_id is None:
+        return None
+    return Q(person_id=viewer.person_id)
+
+
+def appeal_scope(viewer: Viewer) -> Q | None:
+    """The appeals the viewer sees: the examinee their own; the school those of its exams;
+    the awarding body and its commission chairs those it decides; the registry all."""
+    match viewer.role:
+        case Role.REGISTRY_ADMIN:
+            return Q()
+        case Role.SCHOOL:
+            return Q(exam__school_id=viewer.organisation_id)
+        case Role.AWARDING_BODY | Role.COMMISSION_CHAIR:
+            return Q(awarding_body_id=viewer.organisation_id)
+        case None if viewer.person_id is not None:
+            return Q(participant__person_id=viewer.person_id)
+        case _:
+            return None
+
+
+def sees_personal_codes_in_appeals(viewer: Viewer) -> bool:
+    """The examinee's personal code on an appeal: those who handle it and the examinee."""
+    return viewer.role in (
+        Role.REGISTRY_ADMIN,
+        Role.SCHOOL,
+        Role.AWARDING_BODY,
+        Role.COMMISSION_CHAIR,
+    ) or is_examinee_view(viewer)

@@ -116,3 +116,29 @@ def sql_in(column: str, enum: type[StrEnum]) -> str:
     """A CHECK expression that keeps `column` within the values of `enum`."""
     values = ", ".join(f"'{member.value}'" for member in enum)
     return f"{column} IN ({values})"
+
+
+class AppealSubject(StrEnum):
+    """What an appeal (vaie) contests."""
+
+    RESULT = "RESULT"  # the assessment result, once the assessment protocol is signed
+    DECISION = "DECISION"  # the commission's decision, once announced (protocol signed)
+
+
+class AppealStatus(StrEnum):
+    FILED = "FILED"
+    UNDER_REVIEW = "UNDER_REVIEW"
+    UPHELD = "UPHELD"
+    REJECTED = "REJECTED"
+    WITHDRAWN = "WITHDRAWN"
+
+    @property
+    def open(self) -> bool:
+        return self in (AppealStatus.FILED, AppealStatus.UNDER_REVIEW)
+
+
+class AppealChannel(StrEnum):
+    """How the appeal arrived: in the service, or on paper registered by the awarding body."""
+
+    ONLINE = "ONLINE"
+    PAPER = "PAPER"

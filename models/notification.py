@@ -21,12 +21,13 @@ from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.migrations.constraints import CheckConstraint
 
-from mail.templates import ExamFacts, exam_url, render_exam_event
+from mail.templates import ExamFacts, appeal_url, exam_url, render_exam_event
 from models.base import TimestampedModel
 from models.clock import now as utc_now
 from models.enums import Role, sql_in
 from models.events import transaction
 from models.exam import Exam
+from models.participant import Participant
 from models.person import Person
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
@@ -143,7 +144,14 @@ async def raise_exam_event(
         recipients = await _awarding_body_people(facts["awarding_body_id"], connection)
     else:
         recipients = await _people([facts["created_by_id"], facts["responsible_id"]], connection)
-    exam_facts = ExamFacts(
+    link = exam_url(_public_url, exam.id)
+    if event is ExamEvent.RETURNED:
+        reason = reason or facts["return_reason"]
+    return await _notify(event.value, exam.id, facts, recipients, link, reason, connection)
+
+
+def _exam_facts_of(facts: dict[str, Any]) -> ExamFacts:
+    return ExamFacts(
         standard=facts["standard"],
         curriculum=facts["curriculum"],
         curriculum_code=facts["curriculum_code"],
@@ -151,14 +159,24 @@ async def raise_exam_event(
         awarding_body=facts["awarding_body"],
         graduation_date=facts["graduation_date"],
     )
-    link = exam_url(_public_url, exam.id)
-    if event is ExamEvent.RETURNED:
-        reason = reason or facts["return_reason"]
+
+
+async def _notify(
+    kind: str,
+    exam_id: int,
+    facts: dict[str, Any],
+    recipients: Sequence[dict[str, Any]],
+    link: str,
+    reason: str | None,
+    connection: BaseDBAsyncClient,
+) -> list[Notification]:
+    """One in-app notification per recipient and, with an e-mail address, one mail."""
+    exam_facts = _exam_facts_of(facts)
     moment = utc_now()
     created = []
     for person in recipients:
         rendered = render_exam_event(
-            event.value,
+            kind,
             exam=exam_facts,
             recipient_name=f"{person['first_name']} {person['last_name']}",
             link=link,
@@ -167,8 +185,8 @@ async def raise_exam_event(
         notification = await Notification.create(
             using_db=connection,
             recipient_id=person["id"],
-            exam_id=exam.id,
-            kind=event.value,
+            exam_id=exam_id,
+            kind=kind,
             subject=rendered.subject,
             body=rendered.body,
             link=link,
@@ -185,6 +203,42 @@ async def raise_exam_event(
                 next_attempt_at=moment,
             )
     return created
+
+
+class AppealEvent(StrEnum):
+    FILED = "appeal.filed"
+    DECIDED = "appeal.decided"
+    WITHDRAWN = "appeal.withdrawn"
+
+
+_APPEAL_SUBJECTS = {
+    "RESULT": "hindamistulemuse peale / against the assessment result",
+    "DECISION": "kutsekomisjoni otsuse peale / against the commission's decision",
+}
+_APPEAL_OUTCOMES = {
+    "UPHELD": "vaie rahuldati / the appeal was upheld",
+    "REJECTED": "vaie jäeti rahuldamata / the appeal was rejected",
+}
+
+
+async def raise_appeal_event(
+    event: AppealEvent, appeal: Any, *, connection: BaseDBAsyncClient
+) -> list[Notification]:
+    """Notify the examinee, the school (the exam's creator and responsible person) and the
+    awarding body's people about an appeal, in `connection`'s transaction. The message
+    names the subject and the outcome, never the reasons written in the appeal."""
+    facts = await _exam_facts(appeal.exam_id, connection)
+    examinee = await Participant.get(id=appeal.participant_id, using_db=connection)
+    ids = [examinee.person_id, facts["created_by_id"], facts["responsible_id"]]
+    recipients = {p["id"]: p for p in await _people(ids, connection)}
+    for person in await _awarding_body_people(appeal.awarding_body_id, connection):
+        recipients.setdefault(person["id"], person)
+    text = _APPEAL_SUBJECTS[str(appeal.subject)]
+    if event is AppealEvent.DECIDED:
+        text = _APPEAL_OUTCOMES[str(appeal.status)]
+    link = appeal_url(_public_url, appeal.id)
+    ordered = [recipients[key] for key in sorted(recipients)]
+    return await _notify(event.value, appeal.exam_id, facts, ordered, link, text, connection)
 
 
 async def _exam_facts(exam_id: int, connection: BaseDBAsyncClient) -> dict[str, Any]:

@@ -17,6 +17,11 @@ class Organisation(TimestampedModel):
     email = fields.CharField(max_length=255, null=True)
     # Members an assessment committee needs besides its chair (seed 004: three in all).
     committee_min_members = fields.IntField(default=2)
+    # Appeals (seeds 003, 004): how long after the announcement one may be filed, in
+    # calendar days or Estonian working days, and how many days the decision may take.
+    appeal_period_days = fields.IntField(default=7, db_default=7)
+    appeal_period_in_working_days = fields.BooleanField(default=False, db_default=False)
+    appeal_decision_days = fields.IntField(default=7, db_default=7)
 
     class Meta:
         table = "organisation"

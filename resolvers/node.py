@@ -25,6 +25,7 @@ def _loader_for(loaders: Loaders, type_name: str) -> Any:
         "AwardingBody": loaders.organisation.awarding_body,
         "Protocol": loaders.protocol.by_id,
         "CompensationRate": loaders.compensation.rate,
+        "Appeal": loaders.appeal.by_id,
     }.get(type_name)
 
 

@@ -58,9 +58,12 @@ class PersonQuery:
             return None
         grants = await _grants(viewer.person_id)
         active = next(
-            grant
-            for role, organisation_id, grant in grants
-            if role is viewer.role and organisation_id == viewer.organisation_id
+            (
+                grant
+                for role, organisation_id, grant in grants
+                if role is viewer.role and organisation_id == viewer.organisation_id
+            ),
+            None,
         )
         return await _me(viewer.person_id, grants, active)
 
@@ -75,12 +78,16 @@ class RoleSelectPayload:
 @strawberry.type
 class PersonMutation:
     @strawberry.mutation(
-        description="Act in another role the person holds: returns a token for it."
+        description="Act in another role the person holds, or (role null) in their own "
+        "view as an examinee, which every person holds: returns a token for it."
     )
     async def role_select(
         self,
         info: Info,
-        role: Annotated[Role, strawberry.argument(description="The role to act in.")],
+        role: Annotated[
+            Role | None,
+            strawberry.argument(description="The role to act in; null for the own view."),
+        ],
         organisation: Annotated[
             strawberry.ID | None,
             strawberry.argument(
@@ -101,6 +108,17 @@ class PersonMutation:
             )
         organisation_id = _organisation_pk(organisation)
         grants = await _grants(viewer.person_id)
+        if role is None:
+            token = issue_token(
+                context.keys,
+                context.settings,
+                person_id=viewer.person_id,
+                role=None,
+                organisation_id=None,
+            )
+            return RoleSelectPayload(
+                token=token, me=await _me(viewer.person_id, grants, None), user_errors=[]
+            )
         held = [g for r, o, g in grants if r is RoleValue(role) and o == organisation_id]
         if not held:
             field, message = _why_not_held(RoleValue(role), organisation_id, grants)
@@ -147,7 +165,9 @@ def _why_not_held(
 
 
 async def _me(
-    person_id: int, grants: list[tuple[RoleValue, int | None, RoleGrant]], active: RoleGrant
+    person_id: int,
+    grants: list[tuple[RoleValue, int | None, RoleGrant]],
+    active: RoleGrant | None,
 ) -> Me:
     row = await PersonRow.get(id=person_id).values(
         id="id",

@@ -51,6 +51,10 @@ class ErrorCode(StrEnum):
     DATE_IN_PAST = "DATE_IN_PAST"
     SHORT_NOTICE = "SHORT_NOTICE"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    APPEAL_DEADLINE_PASSED = "APPEAL_DEADLINE_PASSED"
+    APPEAL_EXISTS = "APPEAL_EXISTS"
+    ATTACHMENT_NOT_PDF = "ATTACHMENT_NOT_PDF"
+    ATTACHMENT_TOO_LARGE = "ATTACHMENT_TOO_LARGE"
 
 
 # What each code means and what a client should do about it.
@@ -81,7 +85,8 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     "names it. Correct the value.",
     ErrorCode.NO_PARTICIPANTS: "The exam has no participants. Add participants first.",
     ErrorCode.NOT_IN_GROUP: "Some participants are in no group. Distribute them into groups first.",
-    ErrorCode.REASON_REQUIRED: "A reason must be given (returning, cancelling). Ask the user "
+    ErrorCode.REASON_REQUIRED: "A reason must be given (returning, cancelling, an appeal and its "
+    "decision). Ask the user "
     "for one.",
     ErrorCode.NOT_LINKED: "The curriculum is not linked to the standard in EHIS, or the "
     "standard has no awarding body. Choose another curriculum or standard.",
@@ -129,6 +134,14 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.DATE_IN_PAST: "A graduation date or exam day is before today (in Estonia), where "
     "it is set or where the exam moves on (submission, acceptance). Choose today or a later "
     "day; reschedule the group first.",
+    ErrorCode.APPEAL_DEADLINE_PASSED: "The appeal period (the awarding body's setting, counted "
+    "from the announcement) is over; the message names its last day. Nothing was filed.",
+    ErrorCode.APPEAL_EXISTS: "An appeal against the same result or decision of this "
+    "participant is still open. Wait for its decision or withdraw it first.",
+    ErrorCode.ATTACHMENT_NOT_PDF: "An attachment is not a PDF file; `field` names it. Send "
+    "PDFs only.",
+    ErrorCode.ATTACHMENT_TOO_LARGE: "An attachment is larger than the limit "
+    "(EH_APPEAL_ATTACHMENT_MAX_BYTES); `field` names it. Send a smaller file.",
     ErrorCode.SHORT_NOTICE: "A warning, never a refusal: the exam day is less than a month "
     "ahead, and the exam schedule should be public a month ahead (seed 004). Make sure the "
     "participants know.",

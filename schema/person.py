@@ -47,4 +47,7 @@ class RoleGrant:
 class Me:
     person: Person = strawberry.field(description="The person.")
     roles: list[RoleGrant] = strawberry.field(description="Every role the person holds.")
-    active_role: RoleGrant = strawberry.field(description="The role this token acts in.")
+    active_role: RoleGrant | None = strawberry.field(
+        description="The role this token acts in; null in the person's own view (as an "
+        "examinee: their participations, results, certificates, notifications and appeals)."
+    )

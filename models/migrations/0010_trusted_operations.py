@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0007_compensation')]
+    dependencies = [('models', '0009_appeals')]
 
     initial = False
 

@@ -95,6 +95,13 @@ MESSAGES = {
     "SERVER_SIGNING_DISABLED": "Serveris hoitavate võtmetega allkirjastamine on välja lülitatud; "
     "kasuta ID-kaarti, Mobiil-ID-d või Smart-ID-d. / Signing with server-held keys is off; "
     "use an ID-card, Mobile-ID or Smart-ID.",
+    "APPEAL_DEADLINE_PASSED": "Vaide tähtaeg ({deadline}) on möödas. / "
+    "The deadline for an appeal ({deadline}) has passed.",
+    "APPEAL_EXISTS": "Selle otsuse kohta on juba lahendamata vaie. / "
+    "An appeal against this is already open.",
+    "ATTACHMENT_NOT_PDF": "Manus {name} ei ole PDF-fail. / The attachment {name} is not a PDF.",
+    "ATTACHMENT_TOO_LARGE": "Manus {name} on liiga suur: {size} baiti, lubatud kuni {max}. / "
+    "The attachment {name} is too large: {size} bytes, at most {max}.",
 }
 
 

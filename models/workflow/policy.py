@@ -89,3 +89,33 @@ def _owns(viewer: Viewer, exam: Exam) -> bool:
     if viewer.role in (BODY, CHAIR):
         return exam.awarding_body_id == viewer.organisation_id and exam.submitted_at is not None
     return viewer.role in (ADMIN, ASSESSOR)
+
+
+# ----- appeals --------------------------------------------------------------------------------
+# Who may act on an appeal, by action; None stands for the examinee in their personal view.
+# Ownership (the examinee's own participation, the school's own exam, the awarding body's
+# own appeal) is checked by `check_appeal`.
+APPEAL_RULES: dict[str, frozenset[Role | None]] = {
+    "appeal.file": frozenset({None, SCHOOL}),
+    "appeal.register_paper": frozenset({BODY}),
+    "appeal.withdraw": frozenset({None, SCHOOL}),
+    "appeal.review": frozenset({BODY, CHAIR}),
+    # The awarding body's qualification commission decides; its chair signs.
+    "appeal.decide": frozenset({CHAIR}),
+}
+
+
+def check_appeal(
+    action: str, viewer: Viewer, *, exam: Exam, participant_person_id: int, awarding_body_id: int
+) -> None:
+    """Raises FORBIDDEN unless the viewer may do `action` to an appeal about this exam."""
+    if viewer.role not in APPEAL_RULES[action] or viewer.person_id is None:
+        raise fail("FORBIDDEN")
+    if viewer.role is None:
+        allowed = participant_person_id == viewer.person_id
+    elif viewer.role is SCHOOL:
+        allowed = exam.school_id == viewer.organisation_id
+    else:
+        allowed = awarding_body_id == viewer.organisation_id
+    if not allowed:
+        raise fail("FORBIDDEN")

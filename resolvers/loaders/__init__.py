@@ -10,6 +10,7 @@ objects; no ORM instances are built on the read path.
 from __future__ import annotations
 
 from models.access import Viewer
+from resolvers.loaders.appeal import AppealLoaders
 from resolvers.loaders.compensation import CompensationLoaders
 from resolvers.loaders.curriculum import CurriculumLoaders
 from resolvers.loaders.exam import ExamLoaders
@@ -35,6 +36,7 @@ class Loaders:
     standard: StandardLoaders
     curriculum: CurriculumLoaders
     compensation: CompensationLoaders
+    appeal: AppealLoaders
     statistics: StatisticsLoaders
 
     def __init__(self, viewer: Viewer) -> None:
@@ -48,6 +50,7 @@ class Loaders:
         self.standard = StandardLoaders()
         self.curriculum = CurriculumLoaders()
         self.compensation = CompensationLoaders(viewer)
+        self.appeal = AppealLoaders(viewer)
         self.statistics = StatisticsLoaders(viewer)
 
 

@@ -4,6 +4,7 @@ Rendering is deterministic: the same input gives the same bytes. Each document r
 the placements of its signature fields so the signer's stamp lands in the drawn box.
 """
 
+from .appeal import AppealDecisionData, render_appeal_decision
 from .assessment import render_assessment_protocol
 from .commission import render_commission_protocol
 from .extract import render_extract
@@ -20,6 +21,7 @@ from .model import (
 )
 
 __all__ = [
+    "AppealDecisionData",
     "AssessedParticipantLine",
     "AssessmentProtocolData",
     "CommissionProtocolData",
@@ -29,6 +31,7 @@ __all__ = [
     "FieldPlacement",
     "RenderedDocument",
     "ScoreLine",
+    "render_appeal_decision",
     "render_assessment_protocol",
     "render_commission_protocol",
     "render_extract",

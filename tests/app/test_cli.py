@@ -47,6 +47,18 @@ async def test_token_is_printed_for_a_role_the_person_holds(app, empty_db):
     )
 
 
+async def test_a_personal_view_token_needs_no_role(app, empty_db):
+    from tests.factories import create_person
+
+    person = await create_person()
+
+    code, out, _ = await _run(app, "token", "--person", person.personal_code, "--role", "PERSONAL")
+
+    assert code == 0
+    claims = verify_token(app.state.keys, app.state.settings, out.strip())
+    assert (claims.person_id, claims.role, claims.organisation_id) == (person.id, None, None)
+
+
 async def test_token_refuses_a_role_the_person_does_not_hold(app, empty_db):
     person = await create_user(Role.SCHOOL, await create_school())
 

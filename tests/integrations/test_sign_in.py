@@ -152,14 +152,30 @@ async def test_an_expired_token_is_refused(site, provider):
     assert "expired" in answer.json()["error"]
 
 
-async def test_a_person_with_no_role_is_refused(site):
-    await Person.create(personal_code="38001085718", first_name="Jüri", last_name="Mänd")
+async def test_a_person_with_no_role_gets_their_own_view(site):
+    jyri = await Person.create(personal_code="38001085718", first_name="Jüri", last_name="Mänd")
+    _, callback = await _to_provider(site)
+
+    answer = await site.get(_path(callback))
+
+    assert answer.status_code == 200
+    assert answer.json()["role"] == "PERSONAL"
+    assert answer.json()["roles"] == []
+    me = await site.post(
+        "/graphql",
+        json={"query": "{ me { person { firstName } activeRole { role } } }"},
+        headers={"Authorization": f"Bearer {answer.json()['access_token']}"},
+    )
+    assert me.json()["data"]["me"] == {"person": {"firstName": jyri.first_name}, "activeRole": None}
+
+
+async def test_a_person_unknown_here_is_refused(site):
     _, callback = await _to_provider(site)
 
     answer = await site.get(_path(callback))
 
     assert answer.status_code == 403
-    assert "no role" in answer.json()["error"]
+    assert "no exams, certificates or role" in answer.json()["error"]
     assert "access_token" not in answer.json()
 
 

@@ -1,0 +1,298 @@
+"""Appeals and the examinee's own view: thin reads over row scopes, mutations into
+models.workflow.appeal."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import time
+from typing import Annotated, Any
+
+import strawberry
+from tortoise.expressions import Q
+
+from models.access import (
+    Viewer,
+    appeal_scope,
+    own_participations,
+)
+from models.appeal import Appeal as AppealRow
+from models.appeal_statistics import appeal_figures
+from models.clock import today
+from models.enums import AppealStatus, AppealSubject
+from models.organisation import Organisation
+from models.participant import Participant as ParticipantRow
+from models.workflow import appeal as workflow
+from models.workflow.appeal_announcements import announcements, period_of
+from models.workflow.errors import problem
+from resolvers.ids import pk_of
+from resolvers.loaders import Loaders
+from resolvers.loaders.appeal import APPEAL_COLUMNS, OPEN_STATES, build_appeal, with_documents
+from resolvers.mutations import attempt, fresh_loaders, user_errors
+from resolvers.pagination import empty_connection, keyset_page
+from resolvers.report_scope import scope_or_forbidden
+from schema.appeal import (
+    Appeal,
+    AppealFileInput,
+    AppealFilter,
+    AppealPayload,
+    AppealStatistics,
+)
+from schema.connection import Connection
+from schema.info import Info
+from schema.limits import TEXT, at_most
+from schema.node import to_global_id
+from schema.participation import MyParticipation, PartPoints
+
+
+def _filtered(scope: Q, f: AppealFilter | None) -> Q:
+    if f is None:
+        return scope
+    if f.status:
+        scope &= Q(status__in=[AppealStatus(s) for s in f.status])
+    if f.overdue is True:
+        scope &= Q(status__in=OPEN_STATES, decision_due__lt=today())
+    elif f.overdue is False:
+        scope &= ~Q(status__in=OPEN_STATES, decision_due__lt=today())
+    return scope
+
+
+_PARTICIPATION_COLUMNS = {
+    "id": "id",
+    "exam_id": "exam_id",
+    "group_id": "group_id",
+    "language": "language",
+    "result": "result",
+    "score": "score",
+    "scores": "scores",
+    "awarded": "awarded",
+    "partial_qualification": "partial_qualification__name",
+    "specialisation": "specialisation__name",
+    "standard_name": "exam__standard__name",
+    "curriculum_name": "exam__curriculum__name",
+    "school_name": "exam__school__name",
+    "awarding_body_name": "exam__awarding_body__name",
+    "awarding_body_id": "exam__awarding_body_id",
+    "group_name": "group__name",
+    "date": "group__date",
+    "time": "group__time",
+    "place": "group__place",
+    "room": "group__room",
+}
+
+
+async def my_participations(viewer: Viewer, loaders: Loaders) -> list[MyParticipation]:
+    """The signed-in person's own participations, newest first, in six queries."""
+    scope = own_participations(viewer)
+    if scope is None:
+        return []
+    rows = (
+        await ParticipantRow.filter(scope)
+        .order_by("-exam__graduation_date", "-id")
+        .values(**_PARTICIPATION_COLUMNS)
+    )
+    announced = await announcements([r["exam_id"] for r in rows])
+    bodies = {
+        body.id: period_of(body)
+        for body in await Organisation.filter(id__in={r["awarding_body_id"] for r in rows})
+    }
+    appeals = await loaders.appeal.by_participant.load_many([r["id"] for r in rows])
+    answer = []
+    for i, row in enumerate(rows):
+        period = bodies[row["awarding_body_id"]]
+        result_on = announced.of(AppealSubject.RESULT, row["exam_id"], row["group_id"])
+        decision_on = announced.of(AppealSubject.DECISION, row["exam_id"], row["group_id"])
+        scores = row["scores"] if result_on is not None else None
+        start = row["time"]
+        answer.append(
+            MyParticipation(
+                id=strawberry.ID(to_global_id("Participant", row["id"])),
+                standard_name=row["standard_name"],
+                curriculum_name=row["curriculum_name"],
+                school_name=row["school_name"],
+                awarding_body_name=row["awarding_body_name"],
+                group_name=row["group_name"],
+                date=row["date"],
+                time=time.fromisoformat(start) if isinstance(start, str) else start,
+                place=row["place"],
+                room=row["room"],
+                language=row["language"],
+                result_announced=result_on is not None,
+                result=row["result"] if result_on is not None else None,
+                score=row["score"] if result_on is not None else None,
+                points=[PartPoints(part=k, points=v) for k, v in scores.items()]
+                if isinstance(scores, dict)
+                else None,
+                decision_announced=decision_on is not None,
+                awarded=row["awarded"] if decision_on is not None else None,
+                partial_qualification=row["partial_qualification"] if decision_on else None,
+                specialisation=row["specialisation"] if decision_on else None,
+                commission_protocol_number=announced.protocol_number.get(row["exam_id"])
+                if decision_on
+                else None,
+                result_appeal_deadline=period.filing_deadline(result_on) if result_on else None,
+                decision_appeal_deadline=period.filing_deadline(decision_on)
+                if decision_on
+                else None,
+                appeals=appeals[i],
+            )
+        )
+    return answer
+
+
+@strawberry.type
+class AppealQuery:
+    @strawberry.field(
+        description="The signed-in person's own exams (their personal view, no role needed): "
+        "time and place, the result once announced, the decision, appeals. Empty when public."
+    )
+    async def my_participations(self, info: Info) -> list[MyParticipation]:
+        return await my_participations(info.context.viewer, info.context.loaders)
+
+    @strawberry.field(
+        description="Appeals the viewer sees, newest first: the examinee their own, the school "
+        "its exams', the awarding body and its chairs those they decide, the registry all."
+    )
+    async def appeals(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: AppealFilter | None = None,
+    ) -> Connection[Appeal]:
+        viewer = info.context.viewer
+        scope = appeal_scope(viewer)
+        if scope is None:
+            return empty_connection()
+        page = await keyset_page(
+            AppealRow.filter(_filtered(scope, filter)),
+            order=["-id"],
+            columns=APPEAL_COLUMNS,
+            first=first,
+            after=after,
+            build=lambda row: build_appeal(viewer, row),
+        )
+        await with_documents([edge.node for edge in page.edges])
+        return page
+
+    @strawberry.field(
+        description="Appeal statistics per awarding body, standard and year: the registry all, "
+        "an awarding body its own, a school its exams'. FORBIDDEN for other roles."
+    )
+    async def appeal_statistics(
+        self,
+        info: Info,
+        year: Annotated[
+            int | None, strawberry.argument(description="Only appeals received that year.")
+        ] = None,
+    ) -> list[AppealStatistics]:
+        scope = scope_or_forbidden(info.context.viewer)
+        return [
+            AppealStatistics(**vars(figures)) for figures in await appeal_figures(scope, year=year)
+        ]
+
+    @strawberry.field(description="One appeal; null when not visible to you.")
+    async def appeal(self, info: Info, id: strawberry.ID) -> Appeal | None:
+        return await info.context.loaders.appeal.by_id.load(pk_of(id, "Appeal"))
+
+
+AppealId = Annotated[strawberry.ID, strawberry.argument(description="The appeal.")]
+Version = Annotated[int | None, strawberry.argument(description="The version you read (optional).")]
+
+
+async def _payload(info: Info, row: Any, errors: list) -> AppealPayload:
+    appeal = await fresh_loaders(info).appeal.by_id.load(row.id) if row is not None else None
+    return AppealPayload(appeal=appeal, user_errors=errors)
+
+
+def _attachments(input: AppealFileInput) -> tuple[list[workflow.Attachment], list]:
+    decoded, problems = [], []
+    for i, attachment in enumerate(input.attachments):
+        try:
+            content = base64.b64decode(attachment.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            detail = "pole base64 / not base64"
+            at = ["input", "attachments", str(i), "contentBase64"]
+            problems.append(problem("INVALID_INPUT", at, detail=detail))
+            continue
+        decoded.append(workflow.Attachment(attachment.filename, content))
+    return decoded, problems
+
+
+@strawberry.type
+class AppealMutation:
+    @strawberry.mutation(
+        description="File an appeal: the examinee in their own view, the school for its "
+        "student, or the awarding body registering a paper application (with `receivedOn`)."
+    )
+    async def appeal_file(
+        self,
+        info: Info,
+        input: Annotated[AppealFileInput, strawberry.argument(description="The appeal.")],
+    ) -> AppealPayload:
+        attachments, problems = _attachments(input)
+        if problems:
+            return AppealPayload(appeal=None, user_errors=user_errors(problems))
+        filing = workflow.AppealFiling(
+            participant_id=pk_of(input.participant, "Participant", argument="participant"),
+            subject=AppealSubject(input.subject),
+            reason=input.reason,
+            attachments=attachments,
+            received_on=input.received_on,
+        )
+        appeal, errors = await attempt(
+            workflow.file_appeal(
+                info.context.viewer,
+                filing,
+                max_attachment_bytes=info.context.settings.appeal_attachment_max_bytes,
+            )
+        )
+        return await _payload(info, appeal, errors)
+
+    @strawberry.mutation(
+        description="The awarding body takes a filed appeal up for its qualification commission."
+    )
+    async def appeal_review_start(
+        self, info: Info, id: AppealId, version: Version = None
+    ) -> AppealPayload:
+        appeal, errors = await attempt(
+            workflow.start_review(info.context.viewer, pk_of(id, "Appeal"), version)
+        )
+        return await _payload(info, appeal, errors)
+
+    @strawberry.mutation(
+        description="The qualification commission's chair decides an appeal under review."
+    )
+    async def appeal_decide(
+        self,
+        info: Info,
+        id: AppealId,
+        upheld: Annotated[bool, strawberry.argument(description="Upheld (true) or rejected.")],
+        reason: Annotated[
+            str,
+            strawberry.argument(description="The commission's reasons.", metadata=at_most(TEXT)),
+        ],
+        version: Version = None,
+    ) -> AppealPayload:
+        appeal, errors = await attempt(
+            workflow.decide_appeal(
+                info.context.viewer,
+                pk_of(id, "Appeal"),
+                upheld=upheld,
+                reason=reason,
+                version=version,
+                signing=info.context.signing,
+            )
+        )
+        return await _payload(info, appeal, errors)
+
+    @strawberry.mutation(
+        description="The examinee (or the school for them) withdraws an undecided appeal."
+    )
+    async def appeal_withdraw(
+        self, info: Info, id: AppealId, version: Version = None
+    ) -> AppealPayload:
+        appeal, errors = await attempt(
+            workflow.withdraw_appeal(info.context.viewer, pk_of(id, "Appeal"), version)
+        )
+        return await _payload(info, appeal, errors)
