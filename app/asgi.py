@@ -46,6 +46,7 @@ from integrations.population_register import FilePopulationRegister
 from models.workflow.signing import SigningSetup
 from resolvers.context import Context
 from resolvers.loaders import Loaders
+from schema.appeal import MAX_ATTACHMENTS
 
 log = logging.getLogger("eksamihaldus")
 
@@ -196,9 +197,11 @@ def _declared_length(request: Request) -> int:
 
 def body_limit(settings: Settings, request: Request) -> int:
     """How many body bytes a GraphQL request may send: an upload (multipart) room for the
-    largest PDF documentVerify takes, anything else `max_body_bytes`."""
+    largest file the API takes (a PDF for documentVerify, an appeal's attachments), anything
+    else `max_body_bytes`."""
     if request.headers.get("content-type", "").startswith("multipart/"):
-        return settings.verify_max_bytes + UPLOAD_OVERHEAD
+        appeal = settings.appeal_attachment_max_bytes * MAX_ATTACHMENTS
+        return max(settings.verify_max_bytes, appeal) + UPLOAD_OVERHEAD
     return settings.max_body_bytes
 
 

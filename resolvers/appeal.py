@@ -3,8 +3,6 @@ models.workflow.appeal."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import time
 from typing import Annotated, Any
 
@@ -205,18 +203,25 @@ async def _payload(info: Info, row: Any, errors: list) -> AppealPayload:
     return AppealPayload(appeal=appeal, user_errors=errors)
 
 
-def _attachments(input: AppealFileInput) -> tuple[list[workflow.Attachment], list]:
-    decoded, problems = [], []
+async def _attachments(
+    input: AppealFileInput, max_bytes: int
+) -> tuple[list[workflow.Attachment], list]:
+    """The uploaded files, each read up to one byte over the limit (so the workflow's size
+    check sees a file too large without it being read whole)."""
+    read, problems = [], []
     for i, attachment in enumerate(input.attachments):
-        try:
-            content = base64.b64decode(attachment.content_base64, validate=True)
-        except (binascii.Error, ValueError):
-            detail = "pole base64 / not base64"
-            at = ["input", "attachments", str(i), "contentBase64"]
-            problems.append(problem("INVALID_INPUT", at, detail=detail))
+        upload = attachment.file
+        if not hasattr(upload, "read"):
+            at = ["input", "attachments", str(i), "file"]
+            problems.append(problem("INVALID_INPUT", at, detail="pole fail / not a file"))
             continue
-        decoded.append(workflow.Attachment(attachment.filename, content))
-    return decoded, problems
+        try:
+            content = await upload.read(max_bytes + 1)
+        finally:
+            await upload.close()
+        name = getattr(upload, "filename", None) or f"manus-{i + 1}.pdf"
+        read.append(workflow.Attachment(str(name)[:255], content))
+    return read, problems
 
 
 @strawberry.type
@@ -230,7 +235,8 @@ class AppealMutation:
         info: Info,
         input: Annotated[AppealFileInput, strawberry.argument(description="The appeal.")],
     ) -> AppealPayload:
-        attachments, problems = _attachments(input)
+        limit = info.context.settings.appeal_attachment_max_bytes
+        attachments, problems = await _attachments(input, limit)
         if problems:
             return AppealPayload(appeal=None, user_errors=user_errors(problems))
         filing = workflow.AppealFiling(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import strawberry
+from strawberry.file_uploads import Upload
 
 from models.enums import AppealChannel, AppealStatus, AppealSubject
 from schema.describe import described_enum
 from schema.enums import Role
 from schema.errors import UserError
-from schema.limits import TEXT, at_most
+from schema.limits import TEXT, at_most, items_at_most
 from schema.node import Node
 from schema.person import Person
 
@@ -104,13 +105,19 @@ class Appeal(Node):
     )
 
 
-@strawberry.input(description="A PDF to attach to an appeal.")
+# How many PDFs one appeal may carry: with EH_APPEAL_ATTACHMENT_MAX_BYTES each, this bounds the
+# multipart request (app/asgi.py body_limit).
+MAX_ATTACHMENTS = 4
+
+
+@strawberry.input(
+    description="A PDF to attach to an appeal, sent as a file of a GraphQL multipart request "
+    "(the upload specification, as for documentVerify): JSON bodies are limited to "
+    "EH_MAX_BODY_BYTES, files are not."
+)
 class AppealAttachmentInput:
-    filename: str = strawberry.field(description="The file's name.")
-    content_base64: str = strawberry.field(
-        description="The PDF, base64-encoded (at most EH_APPEAL_ATTACHMENT_MAX_BYTES bytes "
-        "once decoded).",
-        metadata=at_most(64 * 1024 * 1024),
+    file: Upload = strawberry.field(
+        description="The PDF (at most EH_APPEAL_ATTACHMENT_MAX_BYTES bytes); its file name is kept."
     )
 
 
@@ -122,7 +129,9 @@ class AppealFileInput:
     subject: AppealSubject = strawberry.field(description="What is contested.")
     reason: str = strawberry.field(description="The reasons (required).", metadata=at_most(TEXT))
     attachments: list[AppealAttachmentInput] = strawberry.field(
-        default_factory=list, description="PDFs supporting the appeal."
+        default_factory=list,
+        description=f"PDFs supporting the appeal (at most {MAX_ATTACHMENTS}).",
+        metadata=items_at_most(MAX_ATTACHMENTS),
     )
     received_on: date | None = strawberry.field(
         default=None,

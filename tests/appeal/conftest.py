@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -52,6 +53,28 @@ MY_PARTICIPATIONS = """
   appeals { id status subject decisionSigned decisionDocumentUrl } } }"""
 
 PDF = b"%PDF-1.7\n% an appeal's attachment\n%%EOF\n"
+
+
+async def file_with(
+    api: Any, input: dict[str, Any], files: list[tuple[str, bytes]], token: str
+) -> dict[str, Any]:
+    """`appealFile` as a GraphQL multipart request: `files` become `input.attachments`."""
+    variables = {"input": {**input, "attachments": [{"file": None} for _ in files]}}
+    mapping = {str(i): [f"variables.input.attachments.{i}.file"] for i in range(len(files))}
+    response = await api.http.post(
+        "/graphql",
+        data={
+            "operations": json.dumps({"query": APPEAL_FILE, "variables": variables}),
+            "map": json.dumps(mapping),
+        },
+        files={
+            str(i): (name, content, "application/pdf") for i, (name, content) in enumerate(files)
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 def personal_token(api: Any, person: Person) -> str:

@@ -20,6 +20,7 @@ from tests.appeal.conftest import (
     MY_PARTICIPATIONS,
     PDF,
     examinee_of,
+    file_with,
     filing,
     personal_token,
 )
@@ -36,12 +37,8 @@ async def test_an_examinee_files_and_the_chair_upholds_the_appeal(
     failed = examinee_of(decided, ParticipantResult.FAILED)
     person = await failed.person
     token = personal_token(api, person)
-    attachment = {"filename": "selgitus.pdf", "contentBase64": base64.b64encode(PDF).decode()}
-
-    # when the examinee files in their own view
-    filed = await api.query(
-        APPEAL_FILE, {"input": filing(failed, attachments=[attachment])}, token=token
-    )
+    # when the examinee files in their own view, with a PDF (a multipart upload)
+    filed = await file_with(api, filing(failed), [("selgitus.pdf", PDF)], token)
     payload = filed["data"]["appealFile"]
     assert payload["userErrors"] == []
     appeal = payload["appeal"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 from datetime import timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from tests.appeal.conftest import (
     APPEAL_WITHDRAW,
     PDF,
     examinee_of,
+    file_with,
     filing,
     personal_token,
 )
@@ -88,11 +88,11 @@ async def test_an_empty_reason_is_refused(api, decided: HeldExam):
 
 async def test_an_attachment_that_is_not_a_pdf_is_refused(api, decided: HeldExam):
     failed = examinee_of(decided, ParticipantResult.FAILED)
-    picture = {"filename": "foto.png", "contentBase64": base64.b64encode(b"\x89PNG....").decode()}
-    answer = await api.query(
-        APPEAL_FILE,
-        {"input": filing(failed, attachments=[picture])},
-        token=personal_token(api, await failed.person),
+    answer = await file_with(
+        api,
+        filing(failed),
+        [("foto.png", b"\x89PNG....")],
+        personal_token(api, await failed.person),
     )
     assert codes(answer, "appealFile") == ["ATTACHMENT_NOT_PDF"]
     assert answer["data"]["appealFile"]["userErrors"][0]["field"] == ["attachments", "0"]
@@ -113,6 +113,35 @@ async def test_an_attachment_too_large_is_refused(decided: HeldExam):
 
     assert [p.code for p in refused.value.problems] == ["ATTACHMENT_TOO_LARGE"]
     await _nothing_filed()
+
+
+async def test_an_attachment_over_the_setting_is_refused_through_the_api(api, decided: HeldExam):
+    failed = examinee_of(decided, ParticipantResult.FAILED)
+    limit = api.app.state.settings.appeal_attachment_max_bytes
+    big = PDF + b"0" * limit  # one file over EH_APPEAL_ATTACHMENT_MAX_BYTES
+
+    answer = await file_with(
+        api, filing(failed), [("suur.pdf", big)], personal_token(api, await failed.person)
+    )
+
+    assert codes(answer, "appealFile") == ["ATTACHMENT_TOO_LARGE"]
+    await _nothing_filed()
+
+
+async def test_attachments_larger_than_a_json_body_may_be_are_accepted(api, decided: HeldExam):
+    failed = examinee_of(decided, ParticipantResult.FAILED)
+    settings = api.app.state.settings
+    size = min(settings.appeal_attachment_max_bytes, settings.max_body_bytes + 4096)
+    scan = PDF + b"0" * (size - len(PDF))  # over the JSON body limit, within the file limit
+    assert settings.max_body_bytes < len(scan) <= settings.appeal_attachment_max_bytes
+
+    answer = await file_with(
+        api, filing(failed), [("skaneering.pdf", scan)], personal_token(api, await failed.person)
+    )
+
+    assert codes(answer, "appealFile") == []
+    stored = await AppealAttachment.all().values_list("filename", flat=True)
+    assert list(stored) == ["skaneering.pdf"]
 
 
 async def test_a_second_open_appeal_on_the_same_decision_is_refused(api, decided: HeldExam):

@@ -144,16 +144,16 @@ async def test_anyone_else_gets_forbidden_and_no_names(api, code, role) -> None:
     assert result["errors"][0]["path"] == ["node", "members"]
 
 
-async def test_the_public_gets_forbidden(api) -> None:  # type: ignore[no-untyped-def]
+async def test_the_public_is_asked_to_sign_in(api) -> None:  # type: ignore[no-untyped-def]
     # given the demo data
     await load_demo_data(today=TODAY)
 
     # when someone without a token asks
     result = await api.query(MEMBERS, {"body": await _body_id()})
 
-    # then nothing is listed
+    # then nothing is listed, and the answer says a sign-in is missing
     assert result["data"]["node"]["members"] is None
-    assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_me_gives_organisation_ids_that_role_select_takes(api) -> None:  # type: ignore[no-untyped-def]
