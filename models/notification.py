@@ -25,7 +25,7 @@ from mail.templates import ExamFacts, exam_url, render_exam_event
 from models.base import TimestampedModel
 from models.clock import now as utc_now
 from models.enums import Role, sql_in
-from models.events import transaction
+from models.events import Event, Topic, publish, transaction
 from models.exam import Exam
 from models.person import Person
 
@@ -174,6 +174,17 @@ async def raise_exam_event(
             link=link,
         )
         created.append(notification)
+        await publish(
+            connection,
+            Event(
+                topic=Topic.NOTIFICATION,
+                key=person["id"],
+                kind=event.value,
+                at=moment,
+                exam_id=exam.id,
+                data={"notification": notification.id},
+            ),
+        )
         if _looks_like_address(person["email"]):
             await OutboxMessage.create(
                 using_db=connection,
