@@ -38,6 +38,7 @@ from resolvers.placement_mutations import PlacementMutation
 from resolvers.protocol import ProtocolMutation
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
+from resolvers.subscription import Subscription
 from schema.exam import Exam
 from schema.group import ExamGroup
 from schema.guards import install_guards
@@ -119,6 +120,7 @@ def make_schema(
     schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             Exam,
             ExamGroup,

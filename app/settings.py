@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from tortoise.backends.base.config_generator import expand_db_url
 
+from app.cors import DEVELOPMENT_ORIGINS, OriginPatternError, check_pattern
 from integrations.oidc import OidcConfig
 from mail.message import DEFAULT_MAIL_FROM
 
@@ -161,6 +162,17 @@ def _public_url(name: str = "EH_PUBLIC_URL") -> str:
     return value
 
 
+def _cors_origins(production: bool) -> tuple[str, ...]:
+    """EH_CORS_ORIGINS: comma-separated origin patterns; development allows localhost."""
+    raw = os.environ.get("EH_CORS_ORIGINS")
+    if raw is None:
+        return () if production else DEVELOPMENT_ORIGINS
+    try:
+        return tuple(check_pattern(p.strip()) for p in raw.split(",") if p.strip())
+    except OriginPatternError as error:
+        raise SettingsError(f"EH_CORS_ORIGINS: {error}") from None
+
+
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -268,6 +280,11 @@ class Settings:
     eseal_certificate_file: Path | None = None
     signing_session_seconds: int = 300
     verify_max_bytes: int = 20 * 1024 * 1024
+    # Browsers on these origins may call the API (CORS) and open live-update sockets
+    # (app/cors.py has the pattern syntax); production allows none unless configured.
+    cors_origins: tuple[str, ...] = ("http://localhost:*",)
+    # Live updates: at most this many operations at once on one WebSocket.
+    ws_max_subscriptions: int = 20
 
     @property
     def is_sqlite(self) -> bool:
@@ -346,6 +363,8 @@ class Settings:
             mail_from=_mail_from("EH_MAIL_FROM"),
             mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
             **_signing(production),
+            cors_origins=_cors_origins(production),
+            ws_max_subscriptions=_int("EH_WS_MAX_SUBSCRIPTIONS", 20),
             oidc=_oidc(public_url),
             population_register_file=_existing_file(
                 "EH_POPULATION_REGISTER_FILE",

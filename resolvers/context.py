@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.auth import KeyRing
 from app.settings import Settings
@@ -11,6 +11,9 @@ from integrations.population_register import PopulationRegister
 from models.access import Viewer
 from models.workflow.signing import SigningSetup
 from resolvers.loaders import Loaders
+
+if TYPE_CHECKING:
+    from app.live import LiveConnection
 
 
 @dataclass
@@ -28,3 +31,12 @@ class Context:
     # encodes the response itself (the HTTP app), not for schema.execute() in tests.
     compiled_reads: bool = True
     splice_json: bool = False
+    # On a live-update socket (app/live.py): its signed-in person, checked again per event.
+    live: LiveConnection | None = None
+    # Filled by Strawberry from a socket's `connection_init` payload.
+    connection_params: dict[str, Any] | None = None
+
+    def use_viewer(self, viewer: Viewer) -> None:
+        """Act as `viewer` from now on (a socket signs in after its context was made)."""
+        self.viewer = viewer
+        self.loaders = Loaders(viewer)

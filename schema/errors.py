@@ -48,6 +48,8 @@ class ErrorCode(StrEnum):
     RATE_NOT_NEWER = "RATE_NOT_NEWER"
     DATE_IN_PAST = "DATE_IN_PAST"
     SHORT_NOTICE = "SHORT_NOTICE"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
 
 
 # What each code means and what a client should do about it.
@@ -123,6 +125,12 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.SHORT_NOTICE: "A warning, never a refusal: the exam day is less than a month "
     "ahead, and the exam schedule should be public a month ahead (seed 004). Make sure the "
     "participants know.",
+    ErrorCode.UNAUTHENTICATED: "No valid access token: none was sent where one is needed, it "
+    "was refused or has expired, or the role it names was withdrawn (a live-update socket is "
+    "closed with code 4401 and this reason). Sign in again and retry with the new token.",
+    ErrorCode.TOO_MANY_SUBSCRIPTIONS: "The live-update socket already carries as many "
+    "subscriptions as the server allows (EH_WS_MAX_SUBSCRIPTIONS). Complete one you no longer "
+    "need, or open another socket.",
 }
 described_enum(
     ErrorCode,

@@ -1,0 +1,82 @@
+"""What live-update subscriptions deliver: one small change record per committed event.
+
+A record says what happened and the object's status and version after it; a screen that
+needs more refetches the object through the ordinary queries (with its loaders and guards).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from models.enums import ExamStatus, ProtocolStatus, Role, SigningSessionStatus
+from schema.describe import described_enum
+
+described_enum(
+    SigningSessionStatus,
+    description="Where a signing session with the signer's own device is.",
+    values={
+        SigningSessionStatus.WAITING: "Started; waiting for the signer to confirm on the device.",
+        SigningSessionStatus.SIGNED: "The signature is embedded in the protocol.",
+        SigningSessionStatus.FAILED: "Ended with an error: `code` says which (refused, timed "
+        "out, wrong certificate, ...). Start a new session to try again.",
+        SigningSessionStatus.CANCELLED: "Cancelled by the signer or the front-end.",
+        SigningSessionStatus.EXPIRED: "Nobody completed it in time; start a new session.",
+    },
+)
+
+
+@strawberry.type(description="A committed change to an exam or to anything in it.")
+class ExamChange:
+    exam_id: strawberry.ID = strawberry.field(description="The exam (global ID).")
+    kind: str = strawberry.field(
+        description="What happened: the audit action, e.g. `exam.submit`, `exam.update`, "
+        "`group.update`, `participant.result`, `protocol.create`. After `exam.delete` (or when "
+        "the exam leaves your scope) the subscription ends."
+    )
+    status: ExamStatus | None = strawberry.field(
+        description="The exam's status after the change (null once deleted)."
+    )
+    version: int | None = strawberry.field(
+        description="The exam's version after the change: compare with the version you hold "
+        "to know whether to refetch."
+    )
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="Who made the change (a Person's global ID), if a person did."
+    )
+    actor_role: Role | None = strawberry.field(description="The role they acted in.")
+    at: datetime = strawberry.field(description="When the change was made.")
+
+
+@strawberry.type(description="A committed change to a protocol: created, signed, sealed.")
+class ProtocolChange:
+    protocol_id: strawberry.ID = strawberry.field(description="The protocol (global ID).")
+    exam_id: strawberry.ID = strawberry.field(description="Its exam (global ID).")
+    kind: str = strawberry.field(
+        description="What happened: `protocol.create`, `signature.added` (one more signature), "
+        "`certificate.issue` (the commission protocol's certificates were issued)."
+    )
+    status: ProtocolStatus | None = strawberry.field(
+        description="The protocol's status after the change."
+    )
+    version: int | None = strawberry.field(description="The protocol's version after it.")
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="Who made the change (a Person's global ID)."
+    )
+    actor_role: Role | None = strawberry.field(description="The role they acted in.")
+    at: datetime = strawberry.field(description="When the change was made.")
+
+
+@strawberry.type(description="A signing session with the signer's own device moved on.")
+class SigningSessionChange:
+    session_id: str = strawberry.field(description="The session, as its start returned it.")
+    status: SigningSessionStatus = strawberry.field(description="Where the session is now.")
+    code: str | None = strawberry.field(
+        description="With FAILED: the ErrorCode value that says why (see ErrorCode)."
+    )
+    verification_code: str | None = strawberry.field(
+        description="The code the signer's device shows, to compare before confirming "
+        "(Smart-ID, Mobile-ID). Only for the signer; null for anyone else."
+    )
+    at: datetime = strawberry.field(description="When the session moved on.")
