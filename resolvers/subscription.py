@@ -16,6 +16,7 @@ from graphql import GraphQLError
 
 from app.live import LiveConnection
 from models.access import Viewer, exam_scope, visible_protocols
+from models.clock import now
 from models.enums import ExamStatus, ProtocolStatus, Role, SigningSessionStatus
 from models.events import Event, Topic
 from models.exam import Exam
@@ -29,6 +30,10 @@ from schema.info import Info
 from schema.node import to_global_id
 from schema.notification import Notification
 from schema.subscription import ExamChange, ProtocolChange, SigningSessionChange
+
+# The kind of the first message of examChanged and protocolChanged: the state when the
+# subscription started listening (so a client knows it is live and what it missed).
+CURRENT = "current"
 
 
 def _not_found() -> GraphQLError:
@@ -80,9 +85,21 @@ class Subscription:
     ) -> AsyncGenerator[ExamChange, None]:
         live = _live(info)
         exam_id = pk_of(id, "Exam")
-        if await _exam_state(await live.require_signed_in(), exam_id) is None:
-            raise _not_found()
+        viewer = await live.require_signed_in()
+        # Listening starts before the state is read, so no change falls between the two.
         async with watch(Topic.EXAM, exam_id) as events:
+            state = await _exam_state(viewer, exam_id)
+            if state is None:
+                raise _not_found()
+            yield ExamChange(
+                exam_id=id,
+                kind=CURRENT,
+                status=ExamStatus(state["status"]),
+                version=state["version"],
+                actor_id=None,
+                actor_role=None,
+                at=now(),
+            )
             while True:
                 event = await events.get()
                 state = await _exam_state(await live.current_viewer(), exam_id)
@@ -111,9 +128,26 @@ class Subscription:
     ) -> AsyncGenerator[ProtocolChange, None]:
         live = _live(info)
         protocol_id = pk_of(id, "Protocol")
-        if not await _protocol_visible(await live.require_signed_in(), protocol_id):
-            raise _not_found()
+        viewer = await live.require_signed_in()
         async with watch(Topic.PROTOCOL, protocol_id) as events:
+            scope = visible_protocols(viewer)
+            rows = (
+                await Protocol.filter(scope, id=protocol_id).values("exam_id", "status", "version")
+                if scope is not None
+                else []
+            )
+            if not rows:
+                raise _not_found()
+            yield ProtocolChange(
+                protocol_id=id,
+                exam_id=to_global_id("Exam", rows[0]["exam_id"]),
+                kind=CURRENT,
+                status=ProtocolStatus(rows[0]["status"]),
+                version=rows[0]["version"],
+                actor_id=None,
+                actor_role=None,
+                at=now(),
+            )
             while True:
                 event = await events.get()
                 if not await _protocol_visible(await live.current_viewer(), protocol_id):

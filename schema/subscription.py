@@ -31,9 +31,10 @@ described_enum(
 class ExamChange:
     exam_id: strawberry.ID = strawberry.field(description="The exam (global ID).")
     kind: str = strawberry.field(
-        description="What happened: the audit action, e.g. `exam.submit`, `exam.update`, "
-        "`group.update`, `participant.result`, `protocol.create`. After `exam.delete` (or when "
-        "the exam leaves your scope) the subscription ends."
+        description="What happened: `current` for the first message (the state when the "
+        "subscription started listening), then the audit action, e.g. `exam.submit`, "
+        "`exam.update`, `group.update`, `participant.result`, `protocol.create`. After "
+        "`exam.delete` (or when the exam leaves your scope) the subscription ends."
     )
     status: ExamStatus | None = strawberry.field(
         description="The exam's status after the change (null once deleted)."
@@ -54,8 +55,9 @@ class ProtocolChange:
     protocol_id: strawberry.ID = strawberry.field(description="The protocol (global ID).")
     exam_id: strawberry.ID = strawberry.field(description="Its exam (global ID).")
     kind: str = strawberry.field(
-        description="What happened: `protocol.create`, `signature.added` (one more signature), "
-        "`certificate.issue` (the commission protocol's certificates were issued)."
+        description="What happened: `current` for the first message (the state when the "
+        "subscription started listening), then `protocol.create`, `signature.added` (one more "
+        "signature), `certificate.issue` (the commission protocol's certificates were issued)."
     )
     status: ProtocolStatus | None = strawberry.field(
         description="The protocol's status after the change."
