@@ -21,6 +21,8 @@ log = logging.getLogger("eksamihaldus")
 # How often the connection is checked (a half-open TCP connection raises no termination).
 CHECK_SECONDS = 10.0
 MAX_RETRY_SECONDS = 10.0
+# How the connection shows in pg_stat_activity.
+APPLICATION_NAME = "eksamihaldus-live-events"
 
 
 def listen_dsn(database_url: str) -> str:
@@ -63,7 +65,9 @@ async def listen(
     while not stop.is_set():
         connection: asyncpg.Connection | None = None
         try:
-            connection = await asyncpg.connect(dsn, timeout=5)
+            connection = await asyncpg.connect(
+                dsn, timeout=5, server_settings={"application_name": APPLICATION_NAME}
+            )
             await connection.add_listener(CHANNEL, _on_notify)
             log.info("listening for live events on PostgreSQL")
             retry = 0.2
