@@ -162,7 +162,7 @@ def _public_url(name: str = "EH_PUBLIC_URL") -> str:
     return value
 
 
-def _cors_origins(production: bool) -> tuple[str, ...]:
+def cors_origins_from_env(production: bool) -> tuple[str, ...]:
     """EH_CORS_ORIGINS: comma-separated origin patterns; development allows localhost."""
     raw = os.environ.get("EH_CORS_ORIGINS")
     if raw is None:
@@ -363,7 +363,7 @@ class Settings:
             mail_from=_mail_from("EH_MAIL_FROM"),
             mail_poll_seconds=_int("EH_MAIL_POLL_SECONDS", 2),
             **_signing(production),
-            cors_origins=_cors_origins(production),
+            cors_origins=cors_origins_from_env(production),
             ws_max_subscriptions=_int("EH_WS_MAX_SUBSCRIPTIONS", 20),
             oidc=_oidc(public_url),
             population_register_file=_existing_file(

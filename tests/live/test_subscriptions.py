@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
+import websockets
+
 from models.clock import now
 from models.enums import ExamStatus, Role, SignatureMethod, SigningSessionStatus
 from models.events import Event, Topic, publish, transaction
@@ -296,3 +299,12 @@ async def test_a_signing_session_is_followed_by_its_signer_and_the_body(api, hel
             "verificationCode": "4821",
         }
         assert (await body.next("s"))["data"]["signingSessionChanged"]["verificationCode"] is None
+
+
+async def test_a_socket_from_another_origin_is_refused(api, live_url):
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with LiveClient.open(live_url, origin="https://evil.example"):
+            pass
+    assert refused.value.response.status_code == 403
+    async with LiveClient.open(live_url, origin="http://localhost:5173") as live:
+        assert (await live.receive())["type"] == "connection_ack"
