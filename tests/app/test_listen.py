@@ -12,8 +12,6 @@ import pytest
 from app.listen import APPLICATION_NAME, listen, listen_dsn
 from models.events import Event, Topic, add_listener, publish, remove_listener, transaction
 
-pytestmark = pytest.mark.postgres_only
-
 
 def test_the_pool_options_are_not_passed_to_the_listen_connection():
     url = "postgresql://eh:pw@db:5432/eh?maxsize=25"
@@ -39,6 +37,7 @@ async def _heard(heard: list[Event], key: int) -> None:
             await asyncio.sleep(0.02)
 
 
+@pytest.mark.postgres_only
 async def test_events_are_heard_again_after_the_connection_is_lost(empty_db: str):
     heard: list[Event] = []
     add_listener(heard.append)
