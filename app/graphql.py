@@ -38,7 +38,7 @@ from resolvers.placement_mutations import PlacementMutation
 from resolvers.protocol import ProtocolMutation
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
-from resolvers.subscription import Subscription
+from resolvers.subscription import LiveSubscription
 from schema.exam import Exam
 from schema.group import ExamGroup
 from schema.guards import install_guards
@@ -76,6 +76,14 @@ class Mutation(
     NotificationMutation,
     CompensationMutation,
 ):
+    pass
+
+
+@strawberry.type(
+    description="Everything that can be followed live, over graphql-transport-ws on /graphql "
+    "(the token in connection_init)."
+)
+class Subscription(LiveSubscription):
     pass
 
 

@@ -75,7 +75,7 @@ def _actor(event: Event) -> tuple[strawberry.ID | None, Role | None]:
 
 
 @strawberry.type
-class Subscription:
+class LiveSubscription:
     @strawberry.subscription(
         description="Changes to one exam, after each commits: status, version, who, what. "
         "Needs a signed-in socket; an exam you may not see is NOT_FOUND."

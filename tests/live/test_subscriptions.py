@@ -308,3 +308,15 @@ async def test_a_socket_from_another_origin_is_refused(api, live_url):
     assert refused.value.response.status_code == 403
     async with LiveClient.open(live_url, origin="http://localhost:5173") as live:
         assert (await live.receive())["type"] == "connection_ack"
+
+
+async def test_an_argument_over_its_limit_is_refused_before_anything_is_watched(
+    api, world: School, live_url
+):
+    async with LiveClient.signed_in(live_url, await api.token_for(*world.as_school())) as live:
+        await live.subscribe("1", SESSION_CHANGED, {"id": "ž" * 10_000})
+        refused = await live.receive()
+        assert refused["id"] == "1"
+        errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "INVALID_INPUT"
+        assert errors[0]["extensions"]["field"] == ["id"]
