@@ -123,22 +123,7 @@ async def _announce(
         exam_id = key
     if exam_id is None:
         return
-    exam = await Exam.filter(id=exam_id).using_db(connection).values("status", "version")
-    state = exam[0] if exam else {}
-    await publish(
-        connection,
-        Event(
-            topic=Topic.EXAM,
-            key=exam_id,
-            kind=action,
-            at=now(),
-            exam_id=exam_id,
-            version=state.get("version"),
-            actor_id=viewer.person_id,
-            actor_role=viewer.role.value if viewer.role else None,
-            data={"status": str(state["status"]) if state else None},
-        ),
-    )
+    await _publish_change(connection, viewer, Exam, Topic.EXAM, exam_id, action, exam_id)
     if entity == "protocol" and key is not None:
         await announce_protocol(connection, viewer, action=action, exam_id=exam_id, protocol_id=key)
 
@@ -153,13 +138,29 @@ async def announce_protocol(
 ) -> None:
     """A live event about one protocol (created, a signature added, signed), after the
     commit; it carries the protocol's status and version as the transaction left them."""
-    rows = await Protocol.filter(id=protocol_id).using_db(connection).values("status", "version")
+    await _publish_change(
+        connection, viewer, Protocol, Topic.PROTOCOL, protocol_id, action, exam_id
+    )
+
+
+async def _publish_change(
+    connection: BaseDBAsyncClient,
+    viewer: Viewer,
+    model: type[Exam] | type[Protocol],
+    topic: Topic,
+    key: int,
+    action: str,
+    exam_id: int,
+) -> None:
+    """Publish `action` on the row `key` of `model`, with its status and version as this
+    transaction leaves them (none once the row is gone)."""
+    rows = await model.filter(id=key).using_db(connection).values("status", "version")
     state = rows[0] if rows else {}
     await publish(
         connection,
         Event(
-            topic=Topic.PROTOCOL,
-            key=protocol_id,
+            topic=topic,
+            key=key,
             kind=action,
             at=now(),
             exam_id=exam_id,
