@@ -77,6 +77,9 @@ async def listen(
                 log.warning("the live-event connection was lost; connecting again")
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
             log.warning("live events: no connection to PostgreSQL (%s)", type(error).__name__)
+        except Exception:
+            # Anything else must not end live updates for the life of the process.
+            log.exception("live events: the listener failed; starting it again")
         finally:
             if ready is not None:
                 ready.clear()
