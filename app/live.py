@@ -71,9 +71,9 @@ class LiveConnection:
         await asyncio.sleep(max(0.0, expires_at - time.time()))
         await self.close(f"{UNAUTHENTICATED}: the access token has expired")
 
-    async def current_viewer(self) -> Viewer:
-        """The viewer as the database says now. A withdrawn role or an expired token closes
-        the socket, and then this never returns: the socket's end cancels the operation."""
+    async def recheck(self) -> Viewer | None:
+        """The viewer as the database says now, or None after closing the socket because
+        the token has expired or the role was withdrawn."""
         if self.claims is None:
             return PUBLIC
         try:
@@ -82,8 +82,16 @@ class LiveConnection:
             return await viewer_for(self.claims)
         except AuthError as error:
             await self.close(f"{UNAUTHENTICATED}: {error}")
+            return None
+
+    async def current_viewer(self) -> Viewer:
+        """`recheck` for an operation: once the socket is closed this never returns, and
+        the socket's end cancels the operation."""
+        viewer = await self.recheck()
+        if viewer is None:
             await asyncio.Event().wait()
-            raise  # unreachable: the wait above ends only by cancellation
+            raise AssertionError("unreachable: the wait ends only by cancellation")
+        return viewer
 
     async def require_signed_in(self) -> Viewer:
         """The viewer of a private subscription: a socket without a token is closed."""
@@ -155,6 +163,13 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 {"id": message["id"], "type": "error", "payload": [error.formatted]}
             )
             return
+        if self.connection_acknowledged:
+            # Every operation starts as the person is now, with loaders of its own (the
+            # socket's context outlives any one operation).
+            viewer = await self.live.recheck()
+            if viewer is None:
+                return
+            self.context.use_viewer(viewer)
         await super().handle_subscribe(message)
 
     async def shutdown(self) -> None:

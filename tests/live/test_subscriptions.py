@@ -320,3 +320,15 @@ async def test_an_argument_over_its_limit_is_refused_before_anything_is_watched(
         errors = refused["payload"] if refused["type"] == "error" else refused["payload"]["errors"]
         assert errors[0]["extensions"]["code"] == "INVALID_INPUT"
         assert errors[0]["extensions"]["field"] == ["id"]
+
+
+async def test_a_new_subscription_after_the_role_was_withdrawn_closes_the_socket(
+    api, world: School, live_url
+):
+    colleague = await create_user(Role.SCHOOL, world.school)
+    async with LiveClient.signed_in(live_url, await api.token_for(colleague, Role.SCHOOL)) as live:
+        await RoleAssignment.filter(person_id=colleague.id).delete()
+        await live.subscribe("1", NOTIFICATION_RECEIVED)
+        code, reason = await live.closed()
+    assert code == 4401
+    assert reason.startswith("UNAUTHENTICATED")
