@@ -9,12 +9,11 @@ viewer's scope (no longer: the subscription ends with NOT_FOUND). Events come fr
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
 
-from app.live import LiveConnection
 from models.access import Viewer, exam_scope, visible_protocols
 from models.clock import now
 from models.enums import ExamStatus, ProtocolStatus, Role, SigningSessionStatus
@@ -30,6 +29,9 @@ from schema.info import Info
 from schema.node import to_global_id
 from schema.notification import Notification
 from schema.subscription import ExamChange, ProtocolChange, SigningSessionChange
+
+if TYPE_CHECKING:
+    from app.live import LiveConnection
 
 # The kind of the first message of examChanged and protocolChanged: the state when the
 # subscription started listening (so a client knows it is live and what it missed).
