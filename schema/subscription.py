@@ -27,8 +27,26 @@ described_enum(
 )
 
 
+@strawberry.interface(
+    description="What every change record of examChanged and protocolChanged says besides "
+    "what changed: the version after it, who made it and when."
+)
+class Change:
+    version: int | None = strawberry.field(
+        description="The object's version after the change: compare with the version you "
+        "hold to know whether to refetch."
+    )
+    actor_id: strawberry.ID | None = strawberry.field(
+        description="Who made the change (a Person's global ID); null on the first message."
+    )
+    actor_role: Role | None = strawberry.field(description="The role they acted in.")
+    at: datetime = strawberry.field(
+        description="When the change was made (on the first message: when it was read)."
+    )
+
+
 @strawberry.type(description="A committed change to an exam or to anything in it.")
-class ExamChange:
+class ExamChange(Change):
     exam_id: strawberry.ID = strawberry.field(description="The exam (global ID).")
     kind: str = strawberry.field(
         description="What happened: `current` for the first message (the state when the "
@@ -39,19 +57,10 @@ class ExamChange:
     status: ExamStatus | None = strawberry.field(
         description="The exam's status after the change (null once deleted)."
     )
-    version: int | None = strawberry.field(
-        description="The exam's version after the change: compare with the version you hold "
-        "to know whether to refetch."
-    )
-    actor_id: strawberry.ID | None = strawberry.field(
-        description="Who made the change (a Person's global ID), if a person did."
-    )
-    actor_role: Role | None = strawberry.field(description="The role they acted in.")
-    at: datetime = strawberry.field(description="When the change was made.")
 
 
 @strawberry.type(description="A committed change to a protocol: created, signed, sealed.")
-class ProtocolChange:
+class ProtocolChange(Change):
     protocol_id: strawberry.ID = strawberry.field(description="The protocol (global ID).")
     exam_id: strawberry.ID = strawberry.field(description="Its exam (global ID).")
     kind: str = strawberry.field(
@@ -62,12 +71,6 @@ class ProtocolChange:
     status: ProtocolStatus | None = strawberry.field(
         description="The protocol's status after the change."
     )
-    version: int | None = strawberry.field(description="The protocol's version after it.")
-    actor_id: strawberry.ID | None = strawberry.field(
-        description="Who made the change (a Person's global ID)."
-    )
-    actor_role: Role | None = strawberry.field(description="The role they acted in.")
-    at: datetime = strawberry.field(description="When the change was made.")
 
 
 @strawberry.type(description="A signing session with the signer's own device moved on.")
