@@ -42,6 +42,7 @@ from resolvers.placement_mutations import PlacementMutation
 from resolvers.protocol import ProtocolMutation
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
+from resolvers.subscription import LiveSubscription
 from schema.exam import Exam
 from schema.group import ExamGroup
 from schema.guards import install_guards
@@ -95,6 +96,14 @@ class Schema(strawberry.Schema):
             log_error(error)
 
 
+@strawberry.type(
+    description="Everything that can be followed live, over graphql-transport-ws on /graphql "
+    "(the token in connection_init)."
+)
+class Subscription(LiveSubscription):
+    pass
+
+
 def _is_user_fault(error: Any) -> bool:
     """Errors we raise on purpose are shown as they are; anything else is masked."""
     extensions = getattr(error, "extensions", None) or {}
@@ -137,6 +146,7 @@ def make_schema(
     schema = Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             Exam,
             ExamGroup,

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from tortoise.backends.base.config_generator import expand_db_url
 
+from app.cors import DEVELOPMENT_ORIGINS, OriginPatternError, check_pattern
 from integrations.oidc import OidcConfig
 from mail.message import DEFAULT_MAIL_FROM
 
@@ -163,6 +164,17 @@ def _public_url(name: str = "EH_PUBLIC_URL") -> str:
     return value
 
 
+def cors_origins_from_env(production: bool) -> tuple[str, ...]:
+    """EH_CORS_ORIGINS: comma-separated origin patterns; development allows localhost."""
+    raw = os.environ.get("EH_CORS_ORIGINS")
+    if raw is None:
+        return () if production else DEVELOPMENT_ORIGINS
+    try:
+        return tuple(check_pattern(p.strip()) for p in raw.split(",") if p.strip())
+    except OriginPatternError as error:
+        raise SettingsError(f"EH_CORS_ORIGINS: {error}") from None
+
+
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -286,6 +298,11 @@ class Settings:
     download_url_seconds: int = 300
     # Appeals: the largest PDF attachment accepted (decoded bytes).
     appeal_attachment_max_bytes: int = 5 * 1024 * 1024
+    # Browsers on these origins may call the API (CORS) and open live-update sockets
+    # (app/cors.py has the pattern syntax); production allows none unless configured.
+    cors_origins: tuple[str, ...] = ("http://localhost:*",)
+    # Live updates: at most this many operations at once on one WebSocket.
+    ws_max_subscriptions: int = 20
 
     @property
     def is_sqlite(self) -> bool:
@@ -370,6 +387,8 @@ class Settings:
             trusted_documents_only=_bool("EH_TRUSTED_DOCUMENTS_ONLY", False),
             download_url_seconds=_int("EH_DOWNLOAD_URL_SECONDS", 300, minimum=10),
             **_signing(production),
+            cors_origins=cors_origins_from_env(production),
+            ws_max_subscriptions=_int("EH_WS_MAX_SUBSCRIPTIONS", 20),
             oidc=_oidc(public_url),
             population_register_file=_existing_file(
                 "EH_POPULATION_REGISTER_FILE",

@@ -55,6 +55,7 @@ class ErrorCode(StrEnum):
     APPEAL_EXISTS = "APPEAL_EXISTS"
     ATTACHMENT_NOT_PDF = "ATTACHMENT_NOT_PDF"
     ATTACHMENT_TOO_LARGE = "ATTACHMENT_TOO_LARGE"
+    TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
 
 
 # What each code means and what a client should do about it.
@@ -145,9 +146,14 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.SHORT_NOTICE: "A warning, never a refusal: the exam day is less than a month "
     "ahead, and the exam schedule should be public a month ahead (seed 004). Make sure the "
     "participants know.",
-    ErrorCode.UNAUTHENTICATED: "The request has no access token and this needs one (also in "
-    "`extensions.code` of a GraphQL error; an invalid or expired token is an HTTP 401 with "
-    "the same code). Sign in and send the token as `Authorization: Bearer ...`.",
+    ErrorCode.UNAUTHENTICATED: "No valid access token: none was sent where one is needed (also "
+    "in `extensions.code` of a GraphQL error; an invalid or expired token is an HTTP 401 with "
+    "the same code), or, on a live-update socket, the token expired or the role it names was "
+    "withdrawn (the socket is closed with code 4401 and this reason). Sign in and send the "
+    "token as `Authorization: Bearer ...` (in `connection_init` on a socket).",
+    ErrorCode.TOO_MANY_SUBSCRIPTIONS: "The live-update socket already carries as many "
+    "subscriptions as the server allows (EH_WS_MAX_SUBSCRIPTIONS). Complete one you no longer "
+    "need, or open another socket.",
 }
 described_enum(
     ErrorCode,

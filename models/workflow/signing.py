@@ -25,7 +25,7 @@ from models.events import transaction
 from models.exam import Exam
 from models.person import Person
 from models.protocol import Protocol, ProtocolDocument, ProtocolSigner, Signature, SigningSession
-from models.workflow.common import exam_for_update
+from models.workflow.common import announce_protocol, exam_for_update
 from models.workflow.errors import DomainError, fail
 from models.workflow.policy import check
 from models.workflow.protocol_effects import after_fully_signed
@@ -187,6 +187,9 @@ async def _record(
         timestamp_at=mine.timestamp_time,
         certificate_subject=subject,
         certificate_serial=serial,
+    )
+    await announce_protocol(
+        connection, viewer, action="signature.added", exam_id=exam.id, protocol_id=protocol.id
     )
     if last:
         await after_fully_signed(
