@@ -35,7 +35,7 @@ from resolvers.organisation import OrganisationQuery
 from resolvers.participant_mutations import ParticipantMutation
 from resolvers.person import PersonMutation, PersonQuery
 from resolvers.placement_mutations import PlacementMutation
-from resolvers.protocol import ProtocolMutation
+from resolvers.protocol import ProtocolMutation, SigningSessionQuery
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
 from schema.exam import Exam
@@ -60,6 +60,7 @@ class Query(
     NotificationQuery,
     StatisticsQuery,
     CompensationQuery,
+    SigningSessionQuery,
 ):
     pass
 

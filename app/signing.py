@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
+from pathlib import Path
 
 from app.settings import Settings
+from integrations.sk.mobile_id import MobileIdClient, MobileIdConfig
+from integrations.sk.smart_id import SmartIdClient, SmartIdConfig
 from models.person import Person
 from models.workflow.signing import SigningSetup
 from signing.pki import Credentials, DevelopmentPki
@@ -33,6 +36,36 @@ def estonian_roots() -> tuple[bytes, ...]:
         if not name.upper().startswith(("TEST", "DEMO"))
     ]
     return (*esteid_certificates.get_root_certificates(), *issuers)
+
+
+def phone_clients(settings: Settings) -> tuple[SmartIdClient | None, MobileIdClient | None]:
+    """The Smart-ID and Mobile-ID clients the settings configure (None for each that is off)."""
+    smart_id = mobile_id = None
+    if settings.smart_id_url:
+        smart_id = SmartIdClient(
+            SmartIdConfig(
+                url=settings.smart_id_url,
+                relying_party_uuid=settings.smart_id_relying_party_uuid,
+                relying_party_name=settings.smart_id_relying_party_name,
+                pinned_certificates=_read(settings.smart_id_tls_certificates),
+                long_poll_ms=settings.signing_long_poll_ms,
+            )
+        )
+    if settings.mobile_id_url:
+        mobile_id = MobileIdClient(
+            MobileIdConfig(
+                url=settings.mobile_id_url,
+                relying_party_uuid=settings.mobile_id_relying_party_uuid,
+                relying_party_name=settings.mobile_id_relying_party_name,
+                pinned_certificates=_read(settings.mobile_id_tls_certificates),
+                long_poll_ms=settings.signing_long_poll_ms,
+            )
+        )
+    return smart_id, mobile_id
+
+
+def _read(path: Path | None) -> bytes | None:
+    return path.read_bytes() if path is not None else None
 
 
 def signing_setup(settings: Settings) -> SigningSetup:
@@ -63,7 +96,10 @@ def signing_setup(settings: Settings) -> SigningSetup:
         assert pki is not None
         return pki.person(person.personal_code, person.first_name, person.last_name)
 
+    smart_id, mobile_id = phone_clients(settings)
     return SigningSetup(
+        smart_id=smart_id,
+        mobile_id=mobile_id,
         timestamper=timestamper,
         trust_roots=roots,
         eseal=eseal,

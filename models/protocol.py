@@ -159,6 +159,9 @@ class SigningSession(TimestampedModel):
     # process may take it over.
     lease_owner = fields.CharField(max_length=64, null=True)
     lease_until = fields.DatetimeField(null=True)
+    # The organisation the signer acted for (their role's), to check their rights again
+    # when the session completes in the background.
+    signer_organisation_id = fields.IntField(null=True)
 
     class Meta:
         table = "signing_session"

@@ -111,6 +111,7 @@ def issue(
     key_usage: KeyUsage,
     ca: bool = False,
     extended_key_usage: x509.ObjectIdentifier | None = None,
+    extra_extensions: tuple[x509.ExtensionType, ...] = (),
 ) -> x509.Certificate:
     """Issue a certificate for ``public_key``; ``issuer=None`` makes it self-signed."""
     public = public_key.public_key()
@@ -133,6 +134,8 @@ def issue(
     )
     if extended_key_usage is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage([extended_key_usage]), critical=True)
+    for extension in extra_extensions:
+        builder = builder.add_extension(extension, critical=False)
     return builder.sign(issuer_key, _hash_for(issuer_key))
 
 

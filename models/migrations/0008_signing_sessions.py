@@ -40,6 +40,11 @@ class Migration(migrations.Migration):
             name='verification_code',
             field=fields.CharField(null=True, max_length=8),
         ),
+        ops.AddField(
+            model_name='SigningSession',
+            name='signer_organisation_id',
+            field=fields.IntField(null=True),
+        ),
         ops.AddConstraint(
             model_name='SigningSession',
             constraint=CheckConstraint(check="status IN ('WAITING', 'SIGNED', 'FAILED', 'CANCELLED', 'EXPIRED')", name='signing_session_status_chk'),
