@@ -22,8 +22,14 @@ import argparse
 import asyncio
 import base64
 import dataclasses
+import json
+import socket
+import subprocess
+import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,8 +44,9 @@ from starlette.routing import Route
 from integrations.sk.common import mobile_id_verification_code, smart_id_verification_code
 from signing._issuing import pem_to_der
 from signing.pki import Credentials, DevelopmentPki
+from signing.tsa_server import free_port
 
-__all__ = ["Behaviour", "Simulator", "create_simulator_app"]
+__all__ = ["Behaviour", "Simulator", "create_simulator_app", "running_simulator"]
 
 _HASHES: dict[str, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
     "SHA-256": hashes.SHA256,
@@ -271,7 +278,7 @@ def create_simulator_app(simulator: Simulator) -> Starlette:  # noqa: C901 - one
     # ----- Mobile-ID ----------------------------------------------------------------------
     def mid_account(data: dict[str, Any]) -> Account | None:
         account = simulator.accounts.get(str(data.get("nationalIdentityNumber")))
-        if account is None or account.phone_number != data.get("phoneNumber"):
+        if account is None or account.phone_number not in (None, data.get("phoneNumber")):
             return None
         return account
 
@@ -393,6 +400,49 @@ def create_simulator_app(simulator: Simulator) -> Starlette:  # noqa: C901 - one
     )  # fmt: skip
 
 
+def load_people(simulator: Simulator, path: Path) -> None:
+    """Accounts for everyone in a demo data file (``people``: code, first, last); any
+    phone number is theirs for Mobile-ID."""
+    for person in json.loads(path.read_text(encoding="utf-8")).get("people", []):
+        code = str(person["code"])
+        simulator.accounts[code] = Account(code, person["first"], person["last"], None)
+
+
+@contextmanager
+def running_simulator(
+    pki_dir: Path, *, people: Path | None = None, startup_seconds: float = 20
+) -> Iterator[str]:
+    """Start the simulator in its own process on a free loopback port.
+
+    Yields:
+        Its base URL (``http://127.0.0.1:<port>``); it stops when the block ends.
+    """
+    port = free_port()
+    command = [sys.executable, "-m", "integrations.sk.simulator", "--pki", str(pki_dir)]
+    command += ["--port", str(port)] + (["--people", str(people)] if people else [])
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("the SK simulator exited")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError as error:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the SK simulator did not start listening") from error
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def main() -> None:
     """``python -m integrations.sk.simulator --pki DIR --port N`` (loopback only)."""
     import uvicorn
@@ -400,8 +450,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="SK Smart-ID / Mobile-ID simulator (dev/test)")
     parser.add_argument("--pki", required=True, help="the development PKI directory")
     parser.add_argument("--port", type=int, default=8089)
+    parser.add_argument("--people", help="a demo data JSON whose people get accounts")
     args = parser.parse_args()
-    app = create_simulator_app(Simulator(DevelopmentPki.create(Path(args.pki))))
+    simulator = Simulator(DevelopmentPki.create(Path(args.pki)))
+    if args.people:
+        load_people(simulator, Path(args.people))
+    app = create_simulator_app(simulator)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 
 
