@@ -62,6 +62,7 @@ class MobileIdConfig:
         relying_party_uuid: Issued by SK.
         relying_party_name: Issued by SK.
         pinned_certificates: PEM of SK's API TLS certificates (required for https).
+        timeout_seconds: Of one HTTP request (default: the long poll and 5 s).
         long_poll_ms: ``timeoutMs`` of one status request (1000 to 120000).
         language: ``EST``, ``ENG``, ``RUS`` or ``LIT``: the language of the phone's prompt.
     """
@@ -71,6 +72,7 @@ class MobileIdConfig:
     relying_party_name: str
     pinned_certificates: bytes | None = None
     long_poll_ms: int = 5000
+    timeout_seconds: float | None = None
     language: str = "EST"
 
 
@@ -80,7 +82,9 @@ class MobileIdClient:
     def __init__(self, config: MobileIdConfig) -> None:
         self.config = config
         self.http: httpx.AsyncClient = http_client(
-            config.url, config.pinned_certificates, config.long_poll_ms / 1000 + 5
+            config.url,
+            config.pinned_certificates,
+            config.timeout_seconds or config.long_poll_ms / 1000 + 5,
         )
 
     async def aclose(self) -> None:

@@ -64,6 +64,7 @@ class SmartIdConfig:
         relying_party_uuid: Issued by SK.
         relying_party_name: Issued by SK; shown in the app.
         pinned_certificates: PEM of SK's API TLS certificates (required for https).
+        timeout_seconds: Of one HTTP request (default: the long poll and 5 s).
         long_poll_ms: ``timeoutMs`` of one status request.
     """
 
@@ -72,6 +73,7 @@ class SmartIdConfig:
     relying_party_name: str
     pinned_certificates: bytes | None = None
     long_poll_ms: int = 5000
+    timeout_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,9 @@ class SmartIdClient:
     def __init__(self, config: SmartIdConfig) -> None:
         self.config = config
         self.http: httpx.AsyncClient = http_client(
-            config.url, config.pinned_certificates, config.long_poll_ms / 1000 + 5
+            config.url,
+            config.pinned_certificates,
+            config.timeout_seconds or config.long_poll_ms / 1000 + 5,
         )
 
     async def aclose(self) -> None:

@@ -127,3 +127,11 @@ async def status(api, session_id: str, person: Person) -> dict[str, Any] | None:
 
 def poller(setup: SigningSetup, owner: str = "test") -> SigningPoller:
     return SigningPoller(setup, owner=owner, scan_seconds=0.1)
+
+
+async def _viewer(person: Person):  # type: ignore[no-untyped-def]
+    from models.access import Viewer
+    from models.person import RoleAssignment
+
+    assignment = await RoleAssignment.get(person_id=person.id, role=Role.ASSESSOR)
+    return Viewer(person.id, Role.ASSESSOR, assignment.organisation_id)

@@ -5,14 +5,16 @@ failure ends the session with its code and leaves the document as it was."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from integrations.sk.common import mobile_id_verification_code, smart_id_verification_code
-from models.enums import SigningSessionStatus
-from models.events import Event, Topic, add_listener, remove_listener
+from models.enums import SignatureMethod, SigningSessionStatus
+from models.events import Event, Topic
 from models.protocol import ProtocolDocument, Signature, SigningSession
 from tests.protocol.conftest import HeldExam
 from tests.protocol.phone import CANCEL, PHONE, behave, enrol, poller, start, status
@@ -30,25 +32,22 @@ async def _protocol(api, held: HeldExam):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("method", ["SMART_ID", "MOBILE_ID"])
 async def test_a_phone_signature_is_embedded_and_independently_valid(
-    phone_api, held: HeldExam, sim, phone_setup, test_pki, tmp_path, method
+    phone_api, held: HeldExam, sim, phone_setup, test_pki, tmp_path, method, heard
 ):
     protocol, member = await _protocol(phone_api, held)
     await enrol(sim, member)
-    events: list[Event] = []
-    add_listener(events.append)
-    try:
-        started = await start(phone_api, protocol["id"], member, method)
-        assert started["userErrors"] == []
-        code = started["verificationCode"]
-        assert code == CODES[method](base64.b64decode(started["hash"]))
-        assert started["session"]["status"] == "WAITING"
-        # the phone shows the same code
-        shown = (await sim.get("/_sim/sessions")).json()
-        assert [s["verificationCode"] for s in shown] == [code]
+    events: list[Event] = heard
+    started = await start(phone_api, protocol["id"], member, method)
+    assert started["userErrors"] == []
+    code = started["verificationCode"]
+    assert code == CODES[method](base64.b64decode(started["hash"]))
+    assert started["session"]["status"] == "WAITING"
+    # the phone shows the same code
+    shown = (await sim.get("/_sim/sessions")).json()
+    assert [s["verificationCode"] for s in shown] == [code]
 
-        await poller(phone_setup).until_idle()
-    finally:
-        remove_listener(events.append)
+    await poller(phone_setup).until_idle()
+    await asyncio.sleep(0.3)  # notifications cross a socket on PostgreSQL
 
     ended = await status(phone_api, started["sessionId"], member)
     assert ended is not None
@@ -226,3 +225,46 @@ async def test_phone_methods_are_off_until_configured(api, held: HeldExam):
     for method, phone in (("SMART_ID", None), ("MOBILE_ID", PHONE)):
         started = await start(api, protocol["id"], member, method, phone)
         assert [e["code"] for e in started["userErrors"]] == ["SIGNING_METHOD_UNAVAILABLE"]
+
+
+async def test_a_service_that_does_not_answer_in_time(
+    phone_api, held: HeldExam, sim, phone_setup, sk_simulator
+):
+    from integrations.sk.smart_id import SmartIdClient, SmartIdConfig
+    from models.workflow.errors import DomainError
+    from models.workflow.phone_signing import start_phone_signing
+    from models.workflow.signing_poller import SigningPoller
+    from tests.protocol.phone import _viewer
+
+    protocol, member = await _protocol(phone_api, held)
+    before = (await ProtocolDocument.get(protocol_id=commission_pk(protocol["id"]))).content
+    await enrol(sim, member)
+    await behave(sim, confirm="command", hangSeconds=1.5)
+    impatient = SmartIdClient(
+        SmartIdConfig(
+            f"{sk_simulator}/smart-id/v3", "uuid", "DEMO", long_poll_ms=1000, timeout_seconds=0.5
+        )
+    )
+    try:
+        hurried = dataclasses.replace(phone_setup, smart_id=impatient)
+        viewer = await _viewer(member)
+        # at start: the certificate choice times out; nothing is kept
+        with pytest.raises(DomainError) as refused:
+            await start_phone_signing(
+                viewer, commission_pk(protocol["id"]), SignatureMethod.SMART_ID, hurried
+            )
+        assert refused.value.problems[0].code == "SIGNING_SERVICE_UNAVAILABLE"
+        assert not await SigningSession.exists()
+        # while following: timeouts are asked again until the session's time is up
+        started = await start(phone_api, protocol["id"], member, "SMART_ID")
+        follower = SigningPoller(hurried, owner="impatient", scan_seconds=0.1)
+        assert await follower.claim() != []
+        await SigningSession.filter(session_key=started["sessionId"]).update(
+            expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+        )
+        await follower.follow((await SigningSession.get()).id)
+    finally:
+        await impatient.aclose()
+    row = await SigningSession.get(session_key=started["sessionId"])
+    assert (row.status, row.error_code) == (SigningSessionStatus.EXPIRED, "SIGNING_TIMEOUT")
+    await _unchanged(protocol["id"], before)
