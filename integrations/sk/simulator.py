@@ -345,6 +345,9 @@ def create_simulator_app(simulator: Simulator) -> Starlette:  # noqa: C901 - one
         simulator.accounts[code] = Account(
             code, str(data["firstName"]), str(data["lastName"]), data.get("phoneNumber")
         )
+        # Issue the person's certificates now, so that signing later measures no key making.
+        for key in ("rsa-2048", "ec-p256"):
+            simulator.credentials(code, key, Behaviour())
         return JSONResponse({"ok": True})
 
     async def behaviour(request: Request) -> Response:

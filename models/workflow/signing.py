@@ -9,12 +9,13 @@ protocol makes it COMPLETED, issues the certificates and seals the school's extr
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cryptography import x509
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -37,11 +38,13 @@ from signing.pades import PreparedSignature, complete_external, prepare_external
 from signing.pki import Credentials
 from signing.revocation import check_signer_certificate
 from signing.timestamps import TimeStamper
+from signing.verify import verify_document
 
 if TYPE_CHECKING:
     from integrations.sk.mobile_id import MobileIdClient
     from integrations.sk.smart_id import SmartIdClient
-from signing.verify import verify_document
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,13 @@ class StartedSigning:
     expires_at: datetime
     session_id: int = 0
     verification_code: str | None = None
+
+
+async def off_loop(function: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
+    """Run a CPU-bound signing step (PDF preparation, embedding, validation) in a worker
+    thread with its own event loop, so that this loop keeps answering other requests while
+    many signatures are made at once."""
+    return await asyncio.to_thread(lambda: asyncio.run(function(*args, **kwargs)))
 
 
 def signing_failed(error: SigningError, field: Sequence[str] | None = None) -> DomainError:
@@ -146,7 +156,7 @@ async def _record(
     connection: BaseDBAsyncClient,
 ) -> None:
     """Check the new revision as anyone would, then keep it, the signature and its effects."""
-    report = await verify_document(signed, trust_roots=setup.trust_roots)
+    report = await off_loop(verify_document, signed, trust_roots=setup.trust_roots)
     mine = next(s for s in report.signatures if s.field_name == signer.field_name)
     if not (mine.intact and mine.trusted):
         raise RuntimeError(f"the new signature does not verify: {mine}")
@@ -259,7 +269,8 @@ async def prepare_session(
     await check_certificate(certificate, person, setup)
     document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
     try:
-        prepared = await prepare_external(
+        prepared = await off_loop(
+            prepare_external,
             document.content,
             _placement(signer, person),
             certificate,
@@ -360,8 +371,8 @@ async def embed_signature(
             raise fail("DOCUMENT_CHANGED", ["sessionId"])
         try:
             await check_signer_certificate(session.certificate, at=now())
-            signed = await complete_external(
-                session.state, signature, timestamper=setup.timestamper
+            signed = await off_loop(
+                complete_external, session.state, signature, timestamper=setup.timestamper
             )
         except SigningError as error:
             raise signing_failed(error, ["signature"]) from error

@@ -56,6 +56,7 @@ class SigningPoller:
         lease: timedelta = timedelta(seconds=30),
         scan_seconds: float = 1.0,
         concurrency: int = 200,
+        embedding_concurrency: int = 2,
     ) -> None:
         self.setup = setup
         self.owner = owner or process_name()
@@ -64,6 +65,9 @@ class SigningPoller:
         self.concurrency = concurrency
         self.following: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
+        # Embedding is CPU work under the exam's row lock: a few at a time keep the event
+        # loop and the connection pool free for everything else.
+        self._embedding = asyncio.Semaphore(embedding_concurrency)
 
     def wake(self) -> None:
         """A session was started here: look for it now rather than at the next scan."""
@@ -154,6 +158,10 @@ class SigningPoller:
                         if not await self._renew(session_id):
                             return
                         continue
+                if isinstance(answer, PhoneSession) and answer.signature is not None:
+                    async with self._embedding:
+                        await settle(session, answer, self.setup)
+                    return
                 if await settle(session, answer, self.setup):
                     return
                 if not await self._renew(session_id):
