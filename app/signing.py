@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
-from pathlib import Path
+from typing import TypeVar
 
 from app.settings import Settings
 from integrations.sk.mobile_id import MobileIdClient, MobileIdConfig
@@ -42,30 +42,24 @@ def phone_clients(settings: Settings) -> tuple[SmartIdClient | None, MobileIdCli
     """The Smart-ID and Mobile-ID clients the settings configure (None for each that is off)."""
     smart_id = mobile_id = None
     if settings.smart_id_url:
-        smart_id = SmartIdClient(
-            SmartIdConfig(
-                url=settings.smart_id_url,
-                relying_party_uuid=settings.smart_id_relying_party_uuid,
-                relying_party_name=settings.smart_id_relying_party_name,
-                pinned_certificates=_read(settings.smart_id_tls_certificates),
-                long_poll_ms=settings.signing_long_poll_ms,
-            )
-        )
+        smart_id = SmartIdClient(_sk_config(SmartIdConfig, settings, "smart_id"))
     if settings.mobile_id_url:
-        mobile_id = MobileIdClient(
-            MobileIdConfig(
-                url=settings.mobile_id_url,
-                relying_party_uuid=settings.mobile_id_relying_party_uuid,
-                relying_party_name=settings.mobile_id_relying_party_name,
-                pinned_certificates=_read(settings.mobile_id_tls_certificates),
-                long_poll_ms=settings.signing_long_poll_ms,
-            )
-        )
+        mobile_id = MobileIdClient(_sk_config(MobileIdConfig, settings, "mobile_id"))
     return smart_id, mobile_id
 
 
-def _read(path: Path | None) -> bytes | None:
-    return path.read_bytes() if path is not None else None
+C = TypeVar("C", SmartIdConfig, MobileIdConfig)
+
+
+def _sk_config(kind: type[C], settings: Settings, prefix: str) -> C:
+    tls = getattr(settings, f"{prefix}_tls_certificates")
+    return kind(
+        url=getattr(settings, f"{prefix}_url"),
+        relying_party_uuid=getattr(settings, f"{prefix}_relying_party_uuid"),
+        relying_party_name=getattr(settings, f"{prefix}_relying_party_name"),
+        pinned_certificates=tls.read_bytes() if tls is not None else None,
+        long_poll_ms=settings.signing_long_poll_ms,
+    )
 
 
 def signing_setup(settings: Settings) -> SigningSetup:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from signing.errors import SigningError
 from signing.pki import CERTOMANCER_ARCH, CERTOMANCER_TSA, DevelopmentPki
 
-__all__ = ["free_port", "running_tsa"]
+__all__ = ["free_port", "running_tsa", "stop_process", "wait_until_listening"]
 
 
 def free_port() -> int:
@@ -24,6 +24,40 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until_listening(
+    process: subprocess.Popen[bytes], port: int, seconds: float, name: str
+) -> None:
+    """Wait for a server process to listen on a loopback port.
+
+    Raises:
+        SigningError: The process exited or did not listen within ``seconds``.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise SigningError(detail=f"{name} exited: {stderr[-2000:]}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError as error:
+            if time.monotonic() > deadline:
+                raise SigningError(detail=f"{name} did not start listening") from error
+            time.sleep(0.1)
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    """Terminate a server process (kill it if it does not stop in 10 s)."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stderr is not None:
+        process.stderr.close()
 
 
 @contextmanager
@@ -50,25 +84,7 @@ def running_tsa(pki: DevelopmentPki, *, startup_seconds: float = 20) -> Iterator
         stderr=subprocess.PIPE,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if process.poll() is not None:
-                stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
-                raise SigningError(detail=f"certomancer exited: {stderr[-2000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError as error:
-                if time.monotonic() > deadline:
-                    raise SigningError(detail="certomancer did not start listening") from error
-                time.sleep(0.1)
+        wait_until_listening(process, port, startup_seconds, "certomancer")
         yield f"http://127.0.0.1:{port}/{CERTOMANCER_ARCH}/tsa/{CERTOMANCER_TSA}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+        stop_process(process)

@@ -15,6 +15,8 @@ import httpx
 
 __all__ = [
     "PhoneSession",
+    "ServiceClient",
+    "ServiceConfig",
     "SkError",
     "b64decode",
     "check_service_url",
@@ -180,3 +182,42 @@ async def send(
             )
         raise SkError(code, f"HTTP {response.status_code} on {method} {path.split('/')[0]}")
     return json_object(response)
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Settings of an SK service client.
+
+    Attributes:
+        url: Base URL (https, or http on loopback for the simulator).
+        relying_party_uuid: Issued by SK.
+        relying_party_name: Issued by SK; shown on the phone.
+        pinned_certificates: PEM of SK's API TLS certificates (required for https).
+        long_poll_ms: ``timeoutMs`` of one status request.
+        timeout_seconds: Of one HTTP request (default: the long poll and 5 s).
+    """
+
+    url: str
+    relying_party_uuid: str
+    relying_party_name: str
+    pinned_certificates: bytes | None = None
+    long_poll_ms: int = 5000
+    timeout_seconds: float | None = None
+
+
+class ServiceClient:
+    """One httpx connection pool to an SK service."""
+
+    def __init__(self, config: ServiceConfig) -> None:
+        self.http: httpx.AsyncClient = http_client(
+            config.url,
+            config.pinned_certificates,
+            config.timeout_seconds or config.long_poll_ms / 1000 + 5,
+        )
+        self.party = {
+            "relyingPartyUUID": config.relying_party_uuid,
+            "relyingPartyName": config.relying_party_name,
+        }
+
+    async def aclose(self) -> None:
+        await self.http.aclose()

@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from integrations.sk.common import (
     PhoneSession,
+    ServiceClient,
+    ServiceConfig,
     SkError,
     b64decode,
-    http_client,
     mobile_id_verification_code,
     send,
 )
@@ -54,46 +53,26 @@ def valid_phone(phone_number: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class MobileIdConfig:
-    """Settings of the Mobile-ID client.
+class MobileIdConfig(ServiceConfig):
+    """Settings of the Mobile-ID client; ``url`` ends in ``/mid-api``.
 
     Attributes:
-        url: Base URL ending in ``/mid-api`` (https, or http on loopback for the simulator).
-        relying_party_uuid: Issued by SK.
-        relying_party_name: Issued by SK.
-        pinned_certificates: PEM of SK's API TLS certificates (required for https).
-        timeout_seconds: Of one HTTP request (default: the long poll and 5 s).
-        long_poll_ms: ``timeoutMs`` of one status request (1000 to 120000).
         language: ``EST``, ``ENG``, ``RUS`` or ``LIT``: the language of the phone's prompt.
     """
 
-    url: str
-    relying_party_uuid: str
-    relying_party_name: str
-    pinned_certificates: bytes | None = None
-    long_poll_ms: int = 5000
-    timeout_seconds: float | None = None
     language: str = "EST"
 
 
-class MobileIdClient:
+class MobileIdClient(ServiceClient):
     """The MID REST API over one httpx connection pool."""
 
     def __init__(self, config: MobileIdConfig) -> None:
+        super().__init__(config)
         self.config = config
-        self.http: httpx.AsyncClient = http_client(
-            config.url,
-            config.pinned_certificates,
-            config.timeout_seconds or config.long_poll_ms / 1000 + 5,
-        )
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
 
     def _party(self, phone_number: str, personal_code: str) -> dict[str, Any]:
         return {
-            "relyingPartyUUID": self.config.relying_party_uuid,
-            "relyingPartyName": self.config.relying_party_name,
+            **self.party,
             "phoneNumber": phone_number,
             "nationalIdentityNumber": personal_code,
         }

@@ -23,7 +23,6 @@ import asyncio
 import base64
 import dataclasses
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -44,7 +43,7 @@ from starlette.routing import Route
 from integrations.sk.common import mobile_id_verification_code, smart_id_verification_code
 from signing._issuing import pem_to_der
 from signing.pki import Credentials, DevelopmentPki
-from signing.tsa_server import free_port
+from signing.tsa_server import free_port, stop_process, wait_until_listening
 
 __all__ = ["Behaviour", "Simulator", "create_simulator_app", "running_simulator"]
 
@@ -425,25 +424,10 @@ def running_simulator(
     command += ["--port", str(port)] + (["--people", str(people)] if people else [])
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + startup_seconds
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError("the SK simulator exited")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError as error:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the SK simulator did not start listening") from error
-                time.sleep(0.1)
+        wait_until_listening(process, port, startup_seconds, "the SK simulator")
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
 
 
 def main() -> None:

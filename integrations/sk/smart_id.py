@@ -14,13 +14,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from integrations.sk.common import (
     PhoneSession,
+    ServiceClient,
+    ServiceConfig,
     SkError,
     b64decode,
-    http_client,
     send,
     smart_id_verification_code,
 )
@@ -56,24 +55,8 @@ _HASH_NAMES = {"SHA-256", "SHA-384", "SHA-512"}
 
 
 @dataclass(frozen=True)
-class SmartIdConfig:
-    """Settings of the Smart-ID client.
-
-    Attributes:
-        url: Base URL including ``/v3`` (https, or http on loopback for the simulator).
-        relying_party_uuid: Issued by SK.
-        relying_party_name: Issued by SK; shown in the app.
-        pinned_certificates: PEM of SK's API TLS certificates (required for https).
-        timeout_seconds: Of one HTTP request (default: the long poll and 5 s).
-        long_poll_ms: ``timeoutMs`` of one status request.
-    """
-
-    url: str
-    relying_party_uuid: str
-    relying_party_name: str
-    pinned_certificates: bytes | None = None
-    long_poll_ms: int = 5000
-    timeout_seconds: float | None = None
+class SmartIdConfig(ServiceConfig):
+    """Settings of the Smart-ID client; ``url`` includes ``/v3``."""
 
 
 @dataclass(frozen=True)
@@ -84,25 +67,12 @@ class SmartIdSigner:
     certificate: bytes
 
 
-class SmartIdClient:
+class SmartIdClient(ServiceClient):
     """The Smart-ID RP API v3 over one httpx connection pool."""
 
     def __init__(self, config: SmartIdConfig) -> None:
+        super().__init__(config)
         self.config = config
-        self.http: httpx.AsyncClient = http_client(
-            config.url,
-            config.pinned_certificates,
-            config.timeout_seconds or config.long_poll_ms / 1000 + 5,
-        )
-
-    async def aclose(self) -> None:
-        await self.http.aclose()
-
-    def _party(self) -> dict[str, Any]:
-        return {
-            "relyingPartyUUID": self.config.relying_party_uuid,
-            "relyingPartyName": self.config.relying_party_name,
-        }
 
     async def signer(self, personal_code: str, *, wait_seconds: float = 10.0) -> SmartIdSigner:
         """Choose the person's qualified signing certificate (no interaction on the phone).
@@ -115,7 +85,7 @@ class SmartIdClient:
             "POST",
             f"certificatechoice/notification/etsi/PNOEE-{personal_code}",
             statuses=HTTP_STATUSES,
-            json={**self._party(), "certificateLevel": "QUALIFIED"},
+            json={**self.party, "certificateLevel": "QUALIFIED"},
         )
         session_id = _text(body.get("sessionID"), "sessionID")
         deadline = time.monotonic() + wait_seconds
@@ -157,7 +127,7 @@ class SmartIdClient:
             f"signature/notification/document/{signer.document_number}",
             statuses=HTTP_STATUSES,
             json={
-                **self._party(),
+                **self.party,
                 "certificateLevel": "QUALIFIED",
                 "signatureProtocol": "RAW_DIGEST_SIGNATURE",
                 "signatureProtocolParameters": {

@@ -25,6 +25,7 @@ from models.workflow.signing import (
     _designated,
     create_session,
     embed_signature,
+    locked_session,
     prepare_session,
     publish_status,
 )
@@ -107,14 +108,7 @@ async def start_phone_signing(
             provider_session=provider_session,
             verification_code=code,
         )
-    return StartedSigning(
-        session_key=session.session_key,
-        digest=prepared.digest,
-        hash_function=prepared.hash_function,
-        expires_at=session.expires_at,
-        session_id=session.id,
-        verification_code=code,
-    )
+    return StartedSigning.of(session, prepared)
 
 
 async def end_session(
@@ -123,12 +117,7 @@ async def end_session(
     """End a waiting session (FAILED, CANCELLED, EXPIRED) with its code; ``None`` if it had
     already ended."""
     async with transaction() as connection:
-        session = (
-            await SigningSession.filter(id=session_id)
-            .using_db(connection)
-            .select_for_update()
-            .first()
-        )
+        session = await locked_session(session_id, connection)
         if session is None or session.status is not SigningSessionStatus.WAITING:
             return None
         session.status, session.error_code = status, code

@@ -75,6 +75,17 @@ class StartedSigning:
     session_id: int = 0
     verification_code: str | None = None
 
+    @classmethod
+    def of(cls, session: SigningSession, prepared: PreparedSignature) -> StartedSigning:
+        return cls(
+            session_key=session.session_key,
+            digest=prepared.digest,
+            hash_function=prepared.hash_function,
+            expires_at=session.expires_at,
+            session_id=session.id,
+            verification_code=session.verification_code,
+        )
+
 
 async def off_loop(function: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
     """Run a CPU-bound signing step (PDF preparation, embedding, validation) in a worker
@@ -219,6 +230,13 @@ async def sign_with_server_key(viewer: Viewer, protocol_id: int, setup: SigningS
     return protocol
 
 
+async def locked_session(session_id: int, connection: BaseDBAsyncClient) -> SigningSession | None:
+    """The session, locked for this transaction (whoever ends it first wins)."""
+    return (
+        await SigningSession.filter(id=session_id).using_db(connection).select_for_update().first()
+    )
+
+
 async def publish_status(
     connection: BaseDBAsyncClient, session: SigningSession, exam_id: int | None
 ) -> None:
@@ -339,13 +357,7 @@ async def start_signing(
         session = await create_session(
             viewer, exam, protocol, person, method, prepared, base, certificate, setup, connection
         )
-    return StartedSigning(
-        session_key=session.session_key,
-        digest=prepared.digest,
-        hash_function=prepared.hash_function,
-        expires_at=session.expires_at,
-        session_id=session.id,
-    )
+    return StartedSigning.of(session, prepared)
 
 
 async def embed_signature(
@@ -356,14 +368,10 @@ async def embed_signature(
     meanwhile asks for a new start."""
     async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
-        session = (
-            await SigningSession.filter(id=session.id)
-            .using_db(connection)
-            .select_for_update()
-            .get()
-        )
-        if session.status is not SigningSessionStatus.WAITING:
+        locked = await locked_session(session.id, connection)
+        if locked is None or locked.status is not SigningSessionStatus.WAITING:
             raise fail("SESSION_FINISHED", ["sessionId"])
+        session = locked
         if session.expires_at <= now():
             raise fail("SESSION_EXPIRED", ["sessionId"])
         document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)

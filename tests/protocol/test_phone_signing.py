@@ -268,3 +268,16 @@ async def test_a_service_that_does_not_answer_in_time(
     row = await SigningSession.get(session_key=started["sessionId"])
     assert (row.status, row.error_code) == (SigningSessionStatus.EXPIRED, "SIGNING_TIMEOUT")
     await _unchanged(protocol["id"], before)
+
+
+async def test_a_certificate_that_is_not_qualified_cannot_sign(api, held: HeldExam, test_pki):
+    from tests.protocol.test_device_signing import start as start_with_card
+
+    protocol, member = await _protocol(api, held)
+    plain = test_pki.person(
+        member.personal_code, member.first_name, member.last_name, qualified=False
+    )
+    refused = await start_with_card(api, protocol["id"], member, plain)
+    assert refused["userErrors"][0]["code"] == "CERTIFICATE_REJECTED"
+    assert "kvalifitseeritud" in refused["userErrors"][0]["message"]
+    assert not await SigningSession.exists()
