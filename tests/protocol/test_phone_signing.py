@@ -16,6 +16,7 @@ from integrations.sk.common import mobile_id_verification_code, smart_id_verific
 from models.enums import SignatureMethod, SigningSessionStatus
 from models.events import Event, Topic
 from models.protocol import ProtocolDocument, Signature, SigningSession
+from signing.verify import verify_document
 from tests.protocol.conftest import HeldExam
 from tests.protocol.phone import CANCEL, PHONE, behave, enrol, poller, start, status
 from tests.protocol.test_signing_flow import commission_pk, create_assessment
@@ -59,6 +60,11 @@ async def test_a_phone_signature_is_embedded_and_independently_valid(
     nss = make_nss_db(tmp_path / "nss", test_pki.root_certificate_pem)
     assert_pdfsig_valid(pdf, nss, expected_signatures=1, last_covers_all=True)
     assert_openssl_cms_valid(pdf, test_pki.root_certificate_pem, expected_signatures=1)
+    report = await verify_document(pdf, trust_roots=(test_pki.root_certificate_pem,))
+    [checked] = report.signatures
+    assert checked.intact
+    assert checked.trusted
+    assert checked.signer_personal_code == member.personal_code
     # every status change was published, with no personal detail
     mine = [e for e in events if e.topic is Topic.SIGNING_SESSION]
     assert [e.data for e in mine] == [
@@ -281,3 +287,41 @@ async def test_a_certificate_that_is_not_qualified_cannot_sign(api, held: HeldEx
     assert refused["userErrors"][0]["code"] == "CERTIFICATE_REJECTED"
     assert "kvalifitseeritud" in refused["userErrors"][0]["message"]
     assert not await SigningSession.exists()
+
+
+async def test_two_processes_never_claim_the_same_session(
+    phone_api, held: HeldExam, sim, phone_setup
+):
+    group = held.groups[0]
+    protocol = await create_assessment(phone_api, held, group)
+    members = held.committees[group.id]
+    await behave(sim, confirm="command")
+    for member in members:
+        await enrol(sim, member)
+        started = await start(phone_api, protocol["id"], member, "SMART_ID")
+        assert started["userErrors"] == []
+    first, second = poller(phone_setup, "process-a"), poller(phone_setup, "process-b")
+
+    mine, theirs = await asyncio.gather(first.claim(), second.claim())
+
+    assert not set(mine) & set(theirs)
+    assert sorted(mine + theirs) == sorted(await SigningSession.all().values_list("id", flat=True))
+
+
+async def test_a_session_nobody_completed_in_time_expires(
+    phone_api, held: HeldExam, phone_setup, test_pki
+):
+    from tests.protocol.test_device_signing import start as start_with_card
+
+    protocol, member = await _protocol(phone_api, held)
+    card = test_pki.person(member.personal_code, member.first_name, member.last_name)
+    started = await start_with_card(phone_api, protocol["id"], member, card)
+    assert started["userErrors"] == []
+    await SigningSession.filter(session_key=started["sessionId"]).update(
+        expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    )
+
+    await poller(phone_setup).step()  # the poller ends ID-card sessions too
+
+    row = await SigningSession.get(session_key=started["sessionId"])
+    assert (row.status, row.error_code) == (SigningSessionStatus.EXPIRED, "SESSION_EXPIRED")
