@@ -133,6 +133,8 @@ class Simulator:
 
     async def wait(self, session: Session, timeout_ms: int) -> None:
         """Long poll: until the session ends or ``timeout_ms`` passes."""
+        if session.done.is_set():
+            return
         budget = max(0.0, min(timeout_ms, 120_000) / 1000)
         if session.complete_at is not None:
             left = session.complete_at - time.monotonic()
