@@ -56,7 +56,7 @@ class SigningPoller:
         lease: timedelta = timedelta(seconds=30),
         scan_seconds: float = 1.0,
         concurrency: int = 200,
-        embedding_concurrency: int = 2,
+        embedding_concurrency: int = 8,
     ) -> None:
         self.setup = setup
         self.owner = owner or process_name()
@@ -65,7 +65,7 @@ class SigningPoller:
         self.concurrency = concurrency
         self.following: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
-        # Embedding is CPU work under the exam's row lock: a few at a time keep the event
+        # Embedding is CPU work under the exam's row lock: a bounded number at a time keeps the
         # loop and the connection pool free for everything else.
         self._embedding = asyncio.Semaphore(embedding_concurrency)
 
