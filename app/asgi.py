@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -321,6 +322,20 @@ def create_app(
                 ),
                 name="mail worker",
             )
+        # Smart-ID and Mobile-ID sessions are followed by every API process (see
+        # models/workflow/signing_poller.py).
+        stop_signing = asyncio.Event()
+        signing_poller = None
+        if signing.smart_id is not None or signing.mobile_id is not None:
+            from models.workflow.signing_poller import SigningPoller
+
+            signing_poller = SigningPoller(
+                signing, lease=timedelta(seconds=settings.signing_lease_seconds)
+            )
+            app.state.signing_poller = signing_poller
+            signing_task = asyncio.create_task(
+                signing_poller.run(stop_signing), name="signing poller"
+            )
         # What start-up built (schema, modules, caches) lives as long as the process: keep
         # the cyclic collector from scanning it again on every collection of a request's
         # garbage.
@@ -340,6 +355,9 @@ def create_app(
             stop_listening.set()
             if listener is not None:
                 await listener
+            stop_signing.set()
+            if signing_poller is not None:
+                await signing_task
             # Let the message in hand finish; one cut short stays pending and goes later.
             stop_mail.set()
             if mail_worker is not None:

@@ -39,7 +39,7 @@ from resolvers.organisation import OrganisationQuery
 from resolvers.participant_mutations import ParticipantMutation
 from resolvers.person import PersonMutation, PersonQuery
 from resolvers.placement_mutations import PlacementMutation
-from resolvers.protocol import ProtocolMutation
+from resolvers.protocol import ProtocolMutation, SigningSessionQuery
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
 from resolvers.subscription import LiveSubscription
@@ -67,6 +67,7 @@ class Query(
     StatisticsQuery,
     CompensationQuery,
     AppealQuery,
+    SigningSessionQuery,
 ):
     pass
 

@@ -10,21 +10,8 @@ from datetime import datetime
 
 import strawberry
 
-from models.enums import ExamStatus, ProtocolStatus, Role, SigningSessionStatus
-from schema.describe import described_enum
-
-described_enum(
-    SigningSessionStatus,
-    description="Where a signing session with the signer's own device is.",
-    values={
-        SigningSessionStatus.WAITING: "Started; waiting for the signer to confirm on the device.",
-        SigningSessionStatus.SIGNED: "The signature is embedded in the protocol.",
-        SigningSessionStatus.FAILED: "Ended with an error: `code` says which (refused, timed "
-        "out, wrong certificate, ...). Start a new session to try again.",
-        SigningSessionStatus.CANCELLED: "Cancelled by the signer or the front-end.",
-        SigningSessionStatus.EXPIRED: "Nobody completed it in time; start a new session.",
-    },
-)
+from models.enums import ExamStatus, ProtocolStatus, Role
+from schema.enums import SigningSessionStatus
 
 
 @strawberry.interface(
