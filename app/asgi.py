@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -17,18 +18,23 @@ from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.file_uploads.utils import replace_placeholders_with_files
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from app import db, request_body
 from app.auth import AuthError, KeyRing, load_key_ring, viewer_from_header
+from app.cors import OriginPolicy
 from app.documents import document_routes
 from app.graphiql import graphiql_html, static_routes
 from app.graphql import build_schema
 from app.health import health, ready
+from app.listen import listen
+from app.live import LiveConnection, LiveHandler, TextWebSocketAdapter
 from app.login import login_routes
 from app.metrics import metrics_endpoint
 from app.observe import RequestObserver
@@ -43,6 +49,7 @@ from app.request_context import current_request
 from app.settings import Settings
 from app.signing import signing_setup
 from integrations.population_register import FilePopulationRegister
+from models.access import PUBLIC
 from models.workflow.signing import SigningSetup
 from resolvers.context import Context
 from resolvers.loaders import Loaders
@@ -52,17 +59,27 @@ log = logging.getLogger("eksamihaldus")
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = LiveHandler
+    websocket_adapter_class = TextWebSocketAdapter
+
     def __init__(self, settings: Settings, keys: KeyRing, signing: SigningSetup) -> None:
         # Uploads: documentVerify takes a PDF. Tokens travel in a header, never in cookies,
         # so a cross-site form post carries no one's authority.
         super().__init__(
-            build_schema(settings), graphql_ide="graphiql", multipart_uploads_enabled=True
+            build_schema(settings),
+            graphql_ide="graphiql",
+            multipart_uploads_enabled=True,
+            # Live updates: graphql-transport-ws only; LiveHandler applies the limit with
+            # its own code.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=None,
         )
         self.settings = settings
         self.keys = keys
         self.signing = signing
         self.register = FilePopulationRegister(settings.population_register_file)
         self.trusted = TrustedDocuments(only_trusted=settings.trusted_documents_only)
+        self.origins = OriginPolicy(settings.cors_origins)
 
     async def parse_http_body(self, request: Any) -> Any:
         """Strawberry's parsing, then trusted documents: a hash becomes its registered text
@@ -96,7 +113,23 @@ class GraphQLApp(GraphQL[Context, None]):
                 status_code=400,
             )
 
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        return self.origins.allows(origin)
+
     async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+        if isinstance(request, WebSocket):
+            # The socket signs in with its first message (connection_init), not a header.
+            return Context(
+                viewer=PUBLIC,
+                settings=self.settings,
+                keys=self.keys,
+                loaders=Loaders(PUBLIC),
+                register=self.register,
+                signing=self.signing,
+                request=request,
+                compiled_reads=self.settings.compiled_reads,
+                live=LiveConnection(self.keys, self.settings, request),
+            )
         viewer = request.scope["state"]["viewer"]
         return Context(
             viewer=viewer,
@@ -292,14 +325,42 @@ def create_app(
                 ),
                 name="mail worker",
             )
+        # Smart-ID and Mobile-ID sessions are followed by every API process (see
+        # models/workflow/signing_poller.py).
+        stop_signing = asyncio.Event()
+        signing_poller = None
+        if signing.smart_id is not None or signing.mobile_id is not None:
+            from models.workflow.signing_poller import SigningPoller
+
+            signing_poller = SigningPoller(
+                signing, lease=timedelta(seconds=settings.signing_lease_seconds)
+            )
+            app.state.signing_poller = signing_poller
+            signing_task = asyncio.create_task(
+                signing_poller.run(stop_signing), name="signing poller"
+            )
         # What start-up built (schema, modules, caches) lives as long as the process: keep
         # the cyclic collector from scanning it again on every collection of a request's
         # garbage.
+        # Live events from every process reach this one through PostgreSQL LISTEN; on
+        # SQLite (one process) they are dispatched in-process after each commit.
+        stop_listening = asyncio.Event()
+        listener = None
+        if not settings.is_sqlite:
+            listener = asyncio.create_task(
+                listen(settings.database_url, stop_listening), name="live events"
+            )
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
+            stop_listening.set()
+            if listener is not None:
+                await listener
+            stop_signing.set()
+            if signing_poller is not None:
+                await signing_task
             # Let the message in hand finish; one cut short stays pending and goes later.
             stop_mail.set()
             if mail_worker is not None:
@@ -309,12 +370,11 @@ def create_app(
                     log.warning("the mail worker did not stop in time; its message stays pending")
             await db.close()
 
+    graphql = GraphQLApp(settings, keys, signing)
     routes: list[BaseRoute] = [
-        Route(
-            "/graphql",
-            AuthenticatedGraphQL(GraphQLApp(settings, keys, signing)),
-            methods=["GET", "POST"],
-        ),
+        Route("/graphql", AuthenticatedGraphQL(graphql), methods=["GET", "POST"]),
+        # Live updates (graphql-transport-ws): the token comes in connection_init.
+        WebSocketRoute("/graphql", graphql),
         Route("/health", health, methods=["GET"]),
         Route("/ready", ready, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
@@ -323,7 +383,11 @@ def create_app(
         *report_routes(settings, keys),
         *static_routes(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestObserver)])
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[OriginPolicy(settings.cors_origins).middleware(), Middleware(RequestObserver)],
+    )
     app.state.settings = settings
     app.state.keys = keys
     app.state.signing = signing

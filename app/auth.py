@@ -42,6 +42,8 @@ class TokenClaims:
     person_id: int
     role: Role | None
     organisation_id: int | None
+    # `exp` (seconds since the epoch): a live-update socket closes then.
+    expires_at: int | None = None
 
 
 @dataclass(frozen=True)
@@ -210,9 +212,10 @@ def verify_claims(claims: dict[str, Any]) -> TokenClaims:
             organisation_id = int(organisation_id)
         if role is None and organisation_id is not None:
             raise ValueError("the personal view is held in no organisation")
+        expires_at = int(claims["exp"])
     except (KeyError, ValueError, TypeError):
         raise AuthError("the access token does not name a person and a role") from None
-    return TokenClaims(person_id, role, organisation_id)
+    return TokenClaims(person_id, role, organisation_id, expires_at)
 
 
 async def viewer_for(claims: TokenClaims) -> Viewer:
@@ -230,13 +233,18 @@ async def viewer_for(claims: TokenClaims) -> Viewer:
     return Viewer(claims.person_id, claims.role, claims.organisation_id)
 
 
-async def viewer_from_header(ring: KeyRing, settings: Settings, header: str | None) -> Viewer:
-    if not header:
-        return PUBLIC
+def claims_from_header(ring: KeyRing, settings: Settings, header: str) -> TokenClaims:
+    """The verified claims of a `Bearer <token>` value."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthError("the Authorization header must be 'Bearer <token>'")
-    return await viewer_for(verify_token(ring, settings, token.strip()))
+    return verify_token(ring, settings, token.strip())
+
+
+async def viewer_from_header(ring: KeyRing, settings: Settings, header: str | None) -> Viewer:
+    if not header:
+        return PUBLIC
+    return await viewer_for(claims_from_header(ring, settings, header))
 
 
 async def signed_in_viewer(ring: KeyRing, settings: Settings, header: str | None) -> Viewer | None:

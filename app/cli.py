@@ -53,6 +53,9 @@ def _serve(args: argparse.Namespace) -> int:
     options = {
         "log_config": logging_config(settings.log_level, settings.log_format),
         "timeout_graceful_shutdown": settings.shutdown_timeout_seconds,
+        # Live-update sockets: the `websockets` package's current (sans-I/O) implementation,
+        # not the deprecated legacy one uvicorn's "auto" picks.
+        "ws": "websockets-sansio",
     }
     if workers > 1:
         # Several processes: migrate once here, each worker only connects.

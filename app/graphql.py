@@ -39,9 +39,10 @@ from resolvers.organisation import OrganisationQuery
 from resolvers.participant_mutations import ParticipantMutation
 from resolvers.person import PersonMutation, PersonQuery
 from resolvers.placement_mutations import PlacementMutation
-from resolvers.protocol import ProtocolMutation
+from resolvers.protocol import ProtocolMutation, SigningSessionQuery
 from resolvers.standard import StandardQuery
 from resolvers.statistics import StatisticsQuery
+from resolvers.subscription import LiveSubscription
 from schema.exam import Exam
 from schema.group import ExamGroup
 from schema.guards import install_guards
@@ -66,6 +67,7 @@ class Query(
     StatisticsQuery,
     CompensationQuery,
     AppealQuery,
+    SigningSessionQuery,
 ):
     pass
 
@@ -93,6 +95,14 @@ class Schema(strawberry.Schema):
     ) -> None:
         for error in errors:
             log_error(error)
+
+
+@strawberry.type(
+    description="Everything that can be followed live, over graphql-transport-ws on /graphql "
+    "(the token in connection_init)."
+)
+class Subscription(LiveSubscription):
+    pass
 
 
 def _is_user_fault(error: Any) -> bool:
@@ -137,6 +147,7 @@ def make_schema(
     schema = Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[
             Exam,
             ExamGroup,

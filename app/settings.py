@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from tortoise.backends.base.config_generator import expand_db_url
 
+from app.cors import DEVELOPMENT_ORIGINS, OriginPatternError, check_pattern
 from integrations.oidc import OidcConfig
 from mail.message import DEFAULT_MAIL_FROM
 
@@ -163,6 +164,17 @@ def _public_url(name: str = "EH_PUBLIC_URL") -> str:
     return value
 
 
+def cors_origins_from_env(production: bool) -> tuple[str, ...]:
+    """EH_CORS_ORIGINS: comma-separated origin patterns; development allows localhost."""
+    raw = os.environ.get("EH_CORS_ORIGINS")
+    if raw is None:
+        return () if production else DEVELOPMENT_ORIGINS
+    try:
+        return tuple(check_pattern(p.strip()) for p in raw.split(",") if p.strip())
+    except OriginPatternError as error:
+        raise SettingsError(f"EH_CORS_ORIGINS: {error}") from None
+
+
 LOG_FORMATS = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
@@ -211,6 +223,56 @@ def _signing(production: bool) -> dict[str, Any]:
         "eseal_certificate_file": _existing_file("EH_ESEAL_CERT_FILE", Path()) if key else None,
         "signing_session_seconds": _int("EH_SIGNING_SESSION_SECONDS", 300, minimum=30),
         "verify_max_bytes": _int("EH_VERIFY_MAX_BYTES", 20 * 1024 * 1024, minimum=1024),
+    }
+
+
+def _sk_service(prefix: str, production: bool) -> dict[str, Any]:
+    """Smart-ID or Mobile-ID: off until its URL is set; then the relying party's UUID and
+    name are needed, and for https the PEM file of SK's pinned API certificates."""
+    name = prefix.lower()
+    url = os.environ.get(f"EH_{prefix}_URL") or None
+    if url is None:
+        return {f"{name}_url": None}
+    from integrations.sk.common import check_service_url
+
+    try:
+        url = check_service_url(url)
+    except ValueError:
+        raise SettingsError(
+            f"EH_{prefix}_URL must be https://, or http:// on loopback (the simulator)"
+        ) from None
+    if production and url.startswith("http://"):
+        raise SettingsError(f"EH_{prefix}_URL: the simulator is never used in production")
+    uuid_, party = (
+        os.environ.get(f"EH_{prefix}_RELYING_PARTY_UUID"),
+        os.environ.get(f"EH_{prefix}_RELYING_PARTY_NAME"),
+    )
+    if not uuid_ or not party:
+        raise SettingsError(
+            f"EH_{prefix}_RELYING_PARTY_UUID and EH_{prefix}_RELYING_PARTY_NAME are required "
+            f"with EH_{prefix}_URL"
+        )
+    pinned = os.environ.get(f"EH_{prefix}_TLS_CERTIFICATES") or None
+    if url.startswith("https://") and not pinned:
+        raise SettingsError(
+            f"EH_{prefix}_TLS_CERTIFICATES (PEM of SK's API certificates) is required for https"
+        )
+    return {
+        f"{name}_url": url,
+        f"{name}_relying_party_uuid": uuid_,
+        f"{name}_relying_party_name": party,
+        f"{name}_tls_certificates": (
+            _existing_file(f"EH_{prefix}_TLS_CERTIFICATES", Path()) if pinned else None
+        ),
+    }
+
+
+def _phone_signing(production: bool) -> dict[str, Any]:
+    return {
+        **_sk_service("SMART_ID", production),
+        **_sk_service("MOBILE_ID", production),
+        "signing_long_poll_ms": _int("EH_SIGNING_LONG_POLL_MS", 5000, minimum=1000),
+        "signing_lease_seconds": _int("EH_SIGNING_LEASE_SECONDS", 30, minimum=2),
     }
 
 
@@ -286,6 +348,24 @@ class Settings:
     download_url_seconds: int = 300
     # Appeals: the largest PDF attachment accepted (decoded bytes).
     appeal_attachment_max_bytes: int = 5 * 1024 * 1024
+    # Browsers on these origins may call the API (CORS) and open live-update sockets
+    # (app/cors.py has the pattern syntax); production allows none unless configured.
+    cors_origins: tuple[str, ...] = ("http://localhost:*",)
+    # Live updates: at most this many operations at once on one WebSocket.
+    ws_max_subscriptions: int = 20
+    # Smart-ID and Mobile-ID (SK): off while the URL is None; see README "Smart-ID and
+    # Mobile-ID". One long poll of a session's status, and how long a process's claim on a
+    # session lasts before another process may take it over.
+    smart_id_url: str | None = None
+    smart_id_relying_party_uuid: str = ""
+    smart_id_relying_party_name: str = ""
+    smart_id_tls_certificates: Path | None = None
+    mobile_id_url: str | None = None
+    mobile_id_relying_party_uuid: str = ""
+    mobile_id_relying_party_name: str = ""
+    mobile_id_tls_certificates: Path | None = None
+    signing_long_poll_ms: int = 5000
+    signing_lease_seconds: int = 30
 
     @property
     def is_sqlite(self) -> bool:
@@ -370,6 +450,9 @@ class Settings:
             trusted_documents_only=_bool("EH_TRUSTED_DOCUMENTS_ONLY", False),
             download_url_seconds=_int("EH_DOWNLOAD_URL_SECONDS", 300, minimum=10),
             **_signing(production),
+            cors_origins=cors_origins_from_env(production),
+            ws_max_subscriptions=_int("EH_WS_MAX_SUBSCRIPTIONS", 20),
+            **_phone_signing(production),
             oidc=_oidc(public_url),
             population_register_file=_existing_file(
                 "EH_POPULATION_REGISTER_FILE",

@@ -16,8 +16,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import lru_cache
+from typing import TypeVar
 
 from app.settings import Settings
+from integrations.sk.mobile_id import MobileIdClient, MobileIdConfig
+from integrations.sk.smart_id import SmartIdClient, SmartIdConfig
 from models.person import Person
 from models.workflow.signing import SigningSetup
 from signing.pki import Credentials, DevelopmentPki
@@ -39,6 +42,30 @@ def estonian_roots() -> tuple[bytes, ...]:
         if not name.upper().startswith(("TEST", "DEMO"))
     ]
     return (*esteid_certificates.get_root_certificates(), *issuers)
+
+
+def phone_clients(settings: Settings) -> tuple[SmartIdClient | None, MobileIdClient | None]:
+    """The Smart-ID and Mobile-ID clients the settings configure (None for each that is off)."""
+    smart_id = mobile_id = None
+    if settings.smart_id_url:
+        smart_id = SmartIdClient(_sk_config(SmartIdConfig, settings, "smart_id"))
+    if settings.mobile_id_url:
+        mobile_id = MobileIdClient(_sk_config(MobileIdConfig, settings, "mobile_id"))
+    return smart_id, mobile_id
+
+
+C = TypeVar("C", SmartIdConfig, MobileIdConfig)
+
+
+def _sk_config(kind: type[C], settings: Settings, prefix: str) -> C:
+    tls = getattr(settings, f"{prefix}_tls_certificates")
+    return kind(
+        url=getattr(settings, f"{prefix}_url"),
+        relying_party_uuid=getattr(settings, f"{prefix}_relying_party_uuid"),
+        relying_party_name=getattr(settings, f"{prefix}_relying_party_name"),
+        pinned_certificates=tls.read_bytes() if tls is not None else None,
+        long_poll_ms=settings.signing_long_poll_ms,
+    )
 
 
 def signing_setup(settings: Settings) -> SigningSetup:
@@ -74,7 +101,10 @@ def signing_setup(settings: Settings) -> SigningSetup:
     )
     if pki is not None and settings.ocsp_url is None and not settings.production:
         revocation = DevelopmentOcsp(pki, others=revocation)
+    smart_id, mobile_id = phone_clients(settings)
     return SigningSetup(
+        smart_id=smart_id,
+        mobile_id=mobile_id,
         timestamper=timestamper,
         trust_roots=roots,
         eseal=eseal,

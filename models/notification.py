@@ -25,7 +25,7 @@ from mail.templates import ExamFacts, appeal_url, exam_url, render_exam_event
 from models.base import TimestampedModel
 from models.clock import now as utc_now
 from models.enums import Role, sql_in
-from models.events import transaction
+from models.events import Event, Topic, publish, transaction
 from models.exam import Exam
 from models.participant import Participant
 from models.person import Person
@@ -192,6 +192,17 @@ async def _notify(
             link=link,
         )
         created.append(notification)
+        await publish(
+            connection,
+            Event(
+                topic=Topic.NOTIFICATION,
+                key=person["id"],
+                kind=kind,
+                at=moment,
+                exam_id=exam_id,
+                data={"notification": notification.id},
+            ),
+        )
         if _looks_like_address(person["email"]):
             await OutboxMessage.create(
                 using_db=connection,

@@ -8,7 +8,13 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 
 from models.base import TimestampedModel, VersionedModel
-from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod, sql_in
+from models.enums import (
+    ProtocolKind,
+    ProtocolStatus,
+    SignatureMethod,
+    SigningSessionStatus,
+    sql_in,
+)
 
 if TYPE_CHECKING:
     from models.exam import Exam
@@ -138,9 +144,32 @@ class SigningSession(TimestampedModel):
     base_sha256 = fields.CharField(max_length=64)
     expires_at = fields.DatetimeField()
     completed_at = fields.DatetimeField(null=True)
+    status = fields.CharEnumField(
+        SigningSessionStatus,
+        max_length=16,
+        default=SigningSessionStatus.WAITING,
+        db_default=SigningSessionStatus.WAITING.value,
+    )
+    # Why a FAILED or EXPIRED session ended: an ErrorCode (never a personal detail).
+    error_code = fields.CharField(max_length=64, null=True)
+    # Smart-ID and Mobile-ID: SK's session id, and the verification code shown to the signer.
+    provider_session = fields.CharField(max_length=128, null=True)
+    verification_code = fields.CharField(max_length=8, null=True)
+    # The API process following the phone session, until `lease_until`; after that any
+    # process may take it over.
+    lease_owner = fields.CharField(max_length=64, null=True)
+    lease_until = fields.DatetimeField(null=True)
+    # The organisation the signer acted for (their role's), to check their rights again
+    # when the session completes in the background.
+    signer_organisation_id = fields.IntField(null=True)
 
     class Meta:
         table = "signing_session"
+        constraints = (
+            CheckConstraint(
+                check=sql_in("status", SigningSessionStatus), name="signing_session_status_chk"
+            ),
+        )
 
 
 class ProtocolExtract(TimestampedModel):

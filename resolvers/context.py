@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.auth import KeyRing
 from app.download_links import signed_download_url
@@ -12,6 +12,9 @@ from integrations.population_register import PopulationRegister
 from models.access import Viewer
 from models.workflow.signing import SigningSetup
 from resolvers.loaders import Loaders
+
+if TYPE_CHECKING:
+    from app.live import LiveConnection
 
 
 @dataclass
@@ -33,3 +36,13 @@ class Context:
     def download_url(self, path: str) -> str:
         """An absolute, short-lived link to `path` for this request's viewer only."""
         return signed_download_url(self.keys, self.settings, self.viewer, path)
+
+    # On a live-update socket (app/live.py): its signed-in person, checked again per event.
+    live: LiveConnection | None = None
+    # Filled by Strawberry from a socket's `connection_init` payload.
+    connection_params: dict[str, Any] | None = None
+
+    def use_viewer(self, viewer: Viewer) -> None:
+        """Act as `viewer` from now on (a socket signs in after its context was made)."""
+        self.viewer = viewer
+        self.loaders = Loaders(viewer)

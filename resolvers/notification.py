@@ -19,7 +19,7 @@ from schema.sign_in import SIGN_IN
 _COLUMNS = {c: c for c in ("id", "kind", "subject", "body", "link", "created_at", "read_at")}
 
 
-def _build(row: dict[str, Any]) -> Notification:
+def build_notification(row: dict[str, Any]) -> Notification:
     return Notification(
         id=to_global_id("Notification", row["id"]),
         **{key: row[key] for key in _COLUMNS if key != "id"},
@@ -45,7 +45,12 @@ class NotificationQuery:
         if unread_only:
             query = query.filter(read_at__isnull=True)
         return await keyset_page(
-            query, order=["-id"], columns=_COLUMNS, first=first, after=after, build=_build
+            query,
+            order=["-id"],
+            columns=_COLUMNS,
+            first=first,
+            after=after,
+            build=build_notification,
         )
 
 
@@ -132,7 +137,7 @@ class NotificationMutation:
             .values(**_COLUMNS)
         )
         return NotificationsMarkReadPayload(
-            notifications=[_build(row) for row in rows],
+            notifications=[build_notification(row) for row in rows],
             unread_count=result.unread_count,
             user_errors=[],
         )

@@ -15,9 +15,11 @@ from strawberry.file_uploads import Upload
 from app.metrics import observe_signing
 from models.enums import ProtocolKind, SignatureMethod
 from models.protocol import SigningSession
+from models.workflow import phone_signing
 from models.workflow import protocol as drawing
 from models.workflow import signing as workflow
 from models.workflow.errors import DomainError, fail
+from models.workflow.signing_poller import wake_pollers
 from resolvers.ids import pk_of
 from resolvers.mutations import attempt, fresh_loaders, user_errors
 from schema.info import Info
@@ -30,13 +32,23 @@ from schema.protocol_signing import (
     ProtocolSigningStartPayload,
     RsaSignatureScheme,
     SigningDevice,
+    SigningSessionPayload,
 )
+from schema.protocol_signing import SigningSession as SigningSessionType
 from schema.sign_in import PUBLIC
 from signing.errors import DocumentUnreadable
 from signing.verify import verify_document
 
 T = TypeVar("T")
 
+SessionId = Annotated[
+    str,
+    strawberry.argument(
+        description="The session, from protocolSigningStart.",
+        metadata=column(SigningSession, "session_key"),
+    ),
+]
+PHONE_CHARACTERS = 32
 # A certificate with a long chain of extensions is a few kilobytes in base64; a signature of
 # the largest keys (RSA 4096, ECDSA P-521 in DER) well under a kilobyte.
 CERTIFICATE_CHARACTERS = 16 * 1024
@@ -105,6 +117,17 @@ async def _create(info: Info, exam: str, input: ProtocolCreateInput) -> Any:
 
 
 @strawberry.type
+class SigningSessionQuery:
+    @strawberry.field(
+        description="A signing session of yours: its status, verification code and, when it "
+        "failed, why. Someone else's session is null."
+    )
+    async def signing_session(self, info: Info, id: SessionId) -> SigningSessionType | None:
+        row = await phone_signing.session_of(info.context.viewer, id)
+        return SigningSessionType.of(row) if row else None
+
+
+@strawberry.type
 class ProtocolMutation:
     @strawberry.mutation(
         description="The awarding body draws up a protocol: a held group's assessment "
@@ -134,34 +157,64 @@ class ProtocolMutation:
         return await _payload(info, signed, errors)
 
     @strawberry.mutation(
-        description="Step one of signing with an ID-card, Mobile-ID or Smart-ID: the "
-        "certificate is checked and the hash the device must sign is returned."
+        description="Step one of signing with an ID-card, Smart-ID or Mobile-ID. ID-card: the "
+        "certificate is checked and the hash the card must sign is returned; finish with "
+        "protocolSigningComplete. Smart-ID and Mobile-ID: the signer's certificate is asked "
+        "from SK, the request goes to the phone and the verification code is returned at "
+        "once; the server follows the phone in the background and the session ends SIGNED "
+        "or FAILED with a code (query `signingSession`)."
     )
     async def protocol_signing_start(
         self,
         info: Info,
         protocol: ProtocolId,
         certificate: Annotated[
-            str,
+            str | None,
             strawberry.argument(
-                description="The signing certificate, base64 DER or PEM.",
+                description="ID-card: the signing certificate, base64 DER or PEM.",
                 metadata=at_most(CERTIFICATE_CHARACTERS),
             ),
-        ],
+        ] = None,
         device: Annotated[
-            SigningDevice, strawberry.argument(description="The device that signs.")
+            SigningDevice,
+            strawberry.argument(
+                description="The device that signs.",
+                deprecation_reason="Use `method`.",
+            ),
         ] = SigningDevice.ID_CARD,
         rsa_scheme: Annotated[
             RsaSignatureScheme | None,
-            strawberry.argument(description="For an RSA key: PKCS#1 v1.5 or PSS (Smart-ID)."),
+            strawberry.argument(description="ID-card with an RSA key: PKCS#1 v1.5 or PSS."),
+        ] = None,
+        method: Annotated[
+            SigningDevice | None,
+            strawberry.argument(description="ID_CARD, SMART_ID or MOBILE_ID (default: device)."),
+        ] = None,
+        phone_number: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Mobile-ID: the signer's phone number, +372…",
+                metadata=at_most(PHONE_CHARACTERS),
+            ),
         ] = None,
     ) -> ProtocolSigningStartPayload:
+        chosen = SignatureMethod((method or device).value)
+        protocol_pk = pk_of(protocol, "Protocol", argument="protocol")
+
         async def start() -> workflow.StartedSigning:
+            if chosen in phone_signing.PHONE_METHODS:
+                return await phone_signing.start_phone_signing(
+                    info.context.viewer, protocol_pk, chosen, _setup(info), phone_number
+                )
+            if certificate is None:
+                raise fail(
+                    "INVALID_INPUT", ["certificate"], detail="sertifikaat puudub / no certificate"
+                )
             return await workflow.start_signing(
                 info.context.viewer,
-                pk_of(protocol, "Protocol", argument="protocol"),
+                protocol_pk,
                 _decode(certificate, "certificate"),
-                SignatureMethod(device.value),
+                chosen,
                 _setup(info),
                 signature_scheme=rsa_scheme.value if rsa_scheme else None,
             )
@@ -171,12 +224,32 @@ class ProtocolMutation:
             return ProtocolSigningStartPayload(
                 session_id=None, hash=None, hash_function=None, expires_at=None, user_errors=errors
             )
+        if started.verification_code is not None:
+            wake_pollers()
+        row = await SigningSession.get(id=started.session_id)
         return ProtocolSigningStartPayload(
             session_id=started.session_key,
             hash=base64.b64encode(started.digest).decode(),
             hash_function=started.hash_function,
             expires_at=started.expires_at,
             user_errors=[],
+            verification_code=started.verification_code,
+            session=SigningSessionType.of(row),
+        )
+
+    @strawberry.mutation(
+        description="The signer cancels a waiting signing session; nothing is signed, even "
+        "if the phone confirms later. A session that has ended stays as it is "
+        "(SESSION_FINISHED)."
+    )
+    async def protocol_signing_cancel(
+        self, info: Info, session_id: SessionId
+    ) -> SigningSessionPayload:
+        cancelled, errors = await attempt(
+            phone_signing.cancel_signing(info.context.viewer, session_id)
+        )
+        return SigningSessionPayload(
+            session=SigningSessionType.of(cancelled) if cancelled else None, user_errors=errors
         )
 
     @strawberry.mutation(

@@ -15,6 +15,7 @@ from models.enums import (
     ProtocolStatus,
     Role,
     SignatureMethod,
+    SigningSessionStatus,
     StandardStatus,
 )
 from schema.describe import described_enum
@@ -135,6 +136,18 @@ described_enum(
     },
 )
 described_enum(
+    SigningSessionStatus,
+    description="Where a signing with the signer's own device is.",
+    values={
+        SigningSessionStatus.WAITING: "Started; waiting for the signer's device (or phone).",
+        SigningSessionStatus.SIGNED: "The signature is embedded in the protocol.",
+        SigningSessionStatus.FAILED: "Ended without a signature; `errorCode` (in "
+        "`signingSessionChanged`: `code`) says why. Start a new session to try again.",
+        SigningSessionStatus.CANCELLED: "Cancelled by the signer; nothing was signed.",
+        SigningSessionStatus.EXPIRED: "Nobody completed it in time; nothing was signed.",
+    },
+)
+described_enum(
     CertificateKind,
     description="Full certificate or partial (osakutse) certificate.",
     values={
@@ -165,5 +178,6 @@ __all__ = [
     "ProtocolStatus",
     "Role",
     "SignatureMethod",
+    "SigningSessionStatus",
     "StandardStatus",
 ]

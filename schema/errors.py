@@ -55,6 +55,26 @@ class ErrorCode(StrEnum):
     APPEAL_EXISTS = "APPEAL_EXISTS"
     ATTACHMENT_NOT_PDF = "ATTACHMENT_NOT_PDF"
     ATTACHMENT_TOO_LARGE = "ATTACHMENT_TOO_LARGE"
+    TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS"
+    SIGNING_METHOD_UNAVAILABLE = "SIGNING_METHOD_UNAVAILABLE"
+    INVALID_PHONE_NUMBER = "INVALID_PHONE_NUMBER"
+    SIGNING_ACCOUNT_NOT_FOUND = "SIGNING_ACCOUNT_NOT_FOUND"
+    SIGNING_REFUSED = "SIGNING_REFUSED"
+    SIGNING_TIMEOUT = "SIGNING_TIMEOUT"
+    WRONG_VERIFICATION_CODE = "WRONG_VERIFICATION_CODE"
+    SMART_ID_DOCUMENT_UNUSABLE = "SMART_ID_DOCUMENT_UNUSABLE"
+    SMART_ID_NO_QUALIFIED_ACCOUNT = "SMART_ID_NO_QUALIFIED_ACCOUNT"
+    SMART_ID_ACCOUNT_ACTION_NEEDED = "SMART_ID_ACCOUNT_ACTION_NEEDED"
+    SMART_ID_APP_UNSUPPORTED = "SMART_ID_APP_UNSUPPORTED"
+    MOBILE_ID_PHONE_ABSENT = "MOBILE_ID_PHONE_ABSENT"
+    MOBILE_ID_DELIVERY_ERROR = "MOBILE_ID_DELIVERY_ERROR"
+    MOBILE_ID_SIM_ERROR = "MOBILE_ID_SIM_ERROR"
+    SIGNING_SERVICE_UNAUTHORIZED = "SIGNING_SERVICE_UNAUTHORIZED"
+    SIGNING_CLIENT_OUTDATED = "SIGNING_CLIENT_OUTDATED"
+    SIGNING_SERVICE_MAINTENANCE = "SIGNING_SERVICE_MAINTENANCE"
+    SIGNING_SERVICE_UNAVAILABLE = "SIGNING_SERVICE_UNAVAILABLE"
+    SIGNING_SERVICE_ERROR = "SIGNING_SERVICE_ERROR"
+    SESSION_FINISHED = "SESSION_FINISHED"
 
 
 # What each code means and what a client should do about it.
@@ -145,9 +165,83 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.SHORT_NOTICE: "A warning, never a refusal: the exam day is less than a month "
     "ahead, and the exam schedule should be public a month ahead (seed 004). Make sure the "
     "participants know.",
-    ErrorCode.UNAUTHENTICATED: "The request has no access token and this needs one (also in "
-    "`extensions.code` of a GraphQL error; an invalid or expired token is an HTTP 401 with "
-    "the same code). Sign in and send the token as `Authorization: Bearer ...`.",
+    ErrorCode.UNAUTHENTICATED: "No valid access token: none was sent where one is needed (also "
+    "in `extensions.code` of a GraphQL error; an invalid or expired token is an HTTP 401 with "
+    "the same code), or, on a live-update socket, the token expired or the role it names was "
+    "withdrawn (the socket is closed with code 4401 and this reason). Sign in and send the "
+    "token as `Authorization: Bearer ...` (in `connection_init` on a socket).",
+    ErrorCode.TOO_MANY_SUBSCRIPTIONS: "The live-update socket already carries as many "
+    "subscriptions as the server allows (EH_WS_MAX_SUBSCRIPTIONS). Complete one you no longer "
+    "need, or open another socket.",
+    ErrorCode.SIGNING_METHOD_UNAVAILABLE: (
+        "This server has no connection to that signing service (not configured). Use "
+        "another method."
+    ),
+    ErrorCode.INVALID_PHONE_NUMBER: (
+        "The phone number is not a Mobile-ID number (+372 or +370 and 7-8 digits). Ask "
+        "the user to correct it."
+    ),
+    ErrorCode.SIGNING_ACCOUNT_NOT_FOUND: (
+        "The person has no Smart-ID account, or is not a Mobile-ID client with this "
+        "number. Use another method."
+    ),
+    ErrorCode.SIGNING_REFUSED: (
+        "The signer refused or cancelled on the phone; nothing was signed. Start again if"
+        " it was a mistake."
+    ),
+    ErrorCode.SIGNING_TIMEOUT: (
+        "The signer did not answer on the phone in time; nothing was signed. Start again."
+    ),
+    ErrorCode.WRONG_VERIFICATION_CODE: (
+        "The signer chose a wrong verification code in the Smart-ID app; nothing was "
+        "signed. Start again and compare the code shown."
+    ),
+    ErrorCode.SMART_ID_DOCUMENT_UNUSABLE: (
+        "The Smart-ID account cannot sign now; the person should open the Smart-ID app or"
+        " the self-service portal."
+    ),
+    ErrorCode.SMART_ID_NO_QUALIFIED_ACCOUNT: (
+        "The person's Smart-ID account is not qualified (SK 471); a qualified signature "
+        "needs one. Use another method."
+    ),
+    ErrorCode.SMART_ID_ACCOUNT_ACTION_NEEDED: (
+        "Smart-ID asks the person to look at the app or the self-service portal (SK 472) "
+        "before signing."
+    ),
+    ErrorCode.SMART_ID_APP_UNSUPPORTED: (
+        "The person's Smart-ID app cannot show this signing request; it must be updated."
+    ),
+    ErrorCode.MOBILE_ID_PHONE_ABSENT: (
+        "The phone could not be reached (off or out of coverage). Try again later."
+    ),
+    ErrorCode.MOBILE_ID_DELIVERY_ERROR: (
+        "The request could not be delivered to the phone. Try again."
+    ),
+    ErrorCode.MOBILE_ID_SIM_ERROR: (
+        "The SIM card answered with an error or differs from its registration; the person"
+        " should contact their operator."
+    ),
+    ErrorCode.SIGNING_SERVICE_UNAUTHORIZED: (
+        "SK refused this server (HTTP 401/403): the relying-party settings are wrong. "
+        "Report it to the administrator."
+    ),
+    ErrorCode.SIGNING_CLIENT_OUTDATED: (
+        "SK says this server's client is too old (HTTP 480). Report it to the administrator."
+    ),
+    ErrorCode.SIGNING_SERVICE_MAINTENANCE: (
+        "SK's service is under maintenance (HTTP 580). Retry later."
+    ),
+    ErrorCode.SIGNING_SERVICE_UNAVAILABLE: (
+        "SK's service did not answer in time or at all. Retry later."
+    ),
+    ErrorCode.SIGNING_SERVICE_ERROR: (
+        "SK's service gave an answer that cannot be used (malformed, unexpected). Retry; "
+        "report it if it persists."
+    ),
+    ErrorCode.SESSION_FINISHED: (
+        "The signing session has already ended (signed, failed or cancelled); nothing "
+        "changed. Read its status; start again if needed."
+    ),
 }
 described_enum(
     ErrorCode,

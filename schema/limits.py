@@ -236,4 +236,8 @@ def install_input_limits(schema: strawberry.Schema) -> None:
         definition = (field.extensions or {}).get("strawberry-definition")
         if field.resolve is None or not isinstance(definition, StrawberryField):
             raise TypeError(f"{key} takes strings but has no resolver to check them in")
+        if field.subscribe is not None:
+            # A subscription's arguments are checked once, when it starts.
+            field.subscribe = _limited_resolver(field.subscribe, specs, None)
+            continue
         field.resolve = _limited_resolver(field.resolve, specs, payload_class(definition))

@@ -7,9 +7,11 @@ from enum import StrEnum
 
 import strawberry
 
+from models.protocol import SigningSession as SigningSessionRow
+from models.workflow.errors import MESSAGES
 from schema.describe import described_enum
-from schema.enums import ProtocolKind
-from schema.errors import UserError
+from schema.enums import ProtocolKind, SignatureMethod, SigningSessionStatus
+from schema.errors import ErrorCode, UserError
 from schema.protocol import DocumentVerification, Protocol
 
 
@@ -79,6 +81,48 @@ class ProtocolPayload:
     user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
 
 
+@strawberry.type(
+    description="A signing with the signer's own device (ID-card, Smart-ID, Mobile-ID), "
+    "as its signer sees it; nobody else can read it."
+)
+class SigningSession:
+    id: str = strawberry.field(description="The session's id (`sessionId` of the mutations).")
+    method: SignatureMethod = strawberry.field(description="The device that signs.")
+    status: SigningSessionStatus = strawberry.field(description="Where the signing is.")
+    error_code: ErrorCode | None = strawberry.field(
+        description="Why a FAILED or EXPIRED session ended."
+    )
+    error_message: str | None = strawberry.field(
+        description="The same in words, Estonian and English."
+    )
+    verification_code: str | None = strawberry.field(
+        description="Smart-ID and Mobile-ID: the four digits the phone shows too; the signer "
+        "confirms only when they match."
+    )
+    expires_at: datetime = strawberry.field(description="The session ends by this time.")
+    completed_at: datetime | None = strawberry.field(description="When it ended, if it has.")
+
+    @classmethod
+    def of(cls, row: SigningSessionRow) -> SigningSession:
+        code = ErrorCode.__members__.get(row.error_code) if row.error_code else None
+        return cls(
+            id=row.session_key,
+            method=row.method,
+            status=row.status,
+            error_code=code,
+            error_message=MESSAGES.get(row.error_code) if row.error_code else None,
+            verification_code=row.verification_code,
+            expires_at=row.expires_at,
+            completed_at=row.completed_at,
+        )
+
+
+@strawberry.type(description="Result of cancelling a signing session.")
+class SigningSessionPayload:
+    session: SigningSession | None = strawberry.field(description="The session after the change.")
+    user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
+
+
 @strawberry.type(description="The hash the signer's device signs, and how to finish.")
 class ProtocolSigningStartPayload:
     session_id: str | None = strawberry.field(
@@ -92,6 +136,15 @@ class ProtocolSigningStartPayload:
         description="The session must be completed before this."
     )
     user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
+    verification_code: str | None = strawberry.field(
+        default=None,
+        description="Smart-ID and Mobile-ID: show these four digits; the phone shows the same.",
+    )
+    session: SigningSession | None = strawberry.field(
+        default=None,
+        description="The session; follow its status (query `signingSession` or the "
+        "subscription) until it is SIGNED, FAILED, CANCELLED or EXPIRED.",
+    )
 
 
 @strawberry.type(description="The result of checking an uploaded PDF.")

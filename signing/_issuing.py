@@ -113,6 +113,7 @@ def issue(
     extended_key_usage: x509.ObjectIdentifier | None = None,
     ocsp_no_check: bool = False,
     ocsp_url: str | None = None,
+    extra_extensions: tuple[x509.ExtensionType, ...] = (),
 ) -> x509.Certificate:
     """Issue a certificate for ``public_key``; ``issuer=None`` makes it self-signed."""
     public = public_key.public_key()
@@ -148,6 +149,8 @@ def issue(
             ),
             critical=False,
         )
+    for extension in extra_extensions:
+        builder = builder.add_extension(extension, critical=False)
     return builder.sign(issuer_key, _hash_for(issuer_key))
 
 

@@ -14,6 +14,7 @@ from cryptography.x509.oid import NameOID
 
 from signing._issuing import pem_to_der
 from signing.errors import CertificateRejected
+from signing.qualified import QC_COMPLIANCE, QC_SSCD, qc_statement_ids
 
 __all__ = [
     "SignerCertificate",
@@ -128,6 +129,17 @@ def check_usable(cert: x509.Certificate, at: dt.datetime) -> None:
         raise CertificateRejected("MALFORMED", detail=str(e)) from e
     if not usage.content_commitment:
         raise CertificateRejected("KEY_USAGE", detail="no nonRepudiation")
+
+
+def check_qualified(cert: x509.Certificate) -> None:
+    """A qualified signature needs a qualified certificate on a QSCD; raises
+    CertificateRejected(NOT_QUALIFIED) otherwise."""
+    try:
+        statements = qc_statement_ids(cert)
+    except ValueError as e:
+        raise CertificateRejected("MALFORMED", detail=f"QCStatements: {e}") from e
+    if not {QC_COMPLIANCE, QC_SSCD} <= statements:
+        raise CertificateRejected("NOT_QUALIFIED", detail=f"QCStatements {sorted(statements)}")
 
 
 def read_signing_certificate(

@@ -23,7 +23,13 @@ __all__ = [
 ]
 
 CertificateRejectionReason = Literal[
-    "EXPIRED", "NOT_YET_VALID", "KEY_USAGE", "UNTRUSTED", "MALFORMED", "UNSUPPORTED_KEY"
+    "EXPIRED",
+    "NOT_YET_VALID",
+    "KEY_USAGE",
+    "UNTRUSTED",
+    "MALFORMED",
+    "UNSUPPORTED_KEY",
+    "NOT_QUALIFIED",
 ]
 CertificateRevokedReason = Literal["REVOKED", "SUSPENDED"]
 DocumentUnreadableReason = Literal["NOT_A_PDF", "CORRUPT", "TOO_LARGE", "ENCRYPTED"]
@@ -58,6 +64,9 @@ _CERTIFICATE_MESSAGES: dict[str, str] = {
         "Sertifikaadi väljaandja ei ole usaldusväärne / The certificate issuer is not trusted"
     ),
     "MALFORMED": "Sertifikaati ei saa lugeda / The certificate cannot be read",
+    "NOT_QUALIFIED": (
+        "Sertifikaat ei ole kvalifitseeritud / The certificate is not a qualified certificate"
+    ),
     "UNSUPPORTED_KEY": (
         "Sertifikaadi võtme tüüpi ei toetata / The certificate key type is not supported"
     ),
@@ -69,7 +78,7 @@ class CertificateRejected(SigningError):
 
     Attributes:
         reason: One of ``EXPIRED``, ``NOT_YET_VALID``, ``KEY_USAGE``, ``UNTRUSTED``,
-            ``MALFORMED``, ``UNSUPPORTED_KEY``.
+            ``MALFORMED``, ``UNSUPPORTED_KEY``, ``NOT_QUALIFIED``.
     """
 
     code: ClassVar[str] = "CERTIFICATE_REJECTED"

@@ -35,6 +35,7 @@ from signing._certomancer import (
     write_certomancer_config,
 )
 from signing.errors import SigningError
+from signing.qualified import QC_COMPLIANCE, QC_SSCD, qc_statements_extension
 
 __all__ = [
     "CERTOMANCER_ARCH",
@@ -382,6 +383,7 @@ class DevelopmentPki:
         not_before: dt.datetime | None = None,
         not_after: dt.datetime | None = None,
         key_usage: Collection[str] | None = None,
+        qualified: bool = True,
     ) -> Credentials:
         """A person's signing certificate shaped like an Estonian ID-card one.
 
@@ -399,6 +401,8 @@ class DevelopmentPki:
             not_after: End of validity (default: in three years).
             key_usage: Names from ``{"digital_signature", "non_repudiation"}``
                 (default: ``{"non_repudiation"}``).
+            qualified: With the QCStatements of a qualified certificate (QcCompliance,
+                QcSSCD), as every Estonian signing certificate has.
 
         Returns:
             The person's credentials.
@@ -408,9 +412,9 @@ class DevelopmentPki:
         usage_names = frozenset(key_usage if key_usage is not None else {"non_repudiation"})
         if not usage_names <= _KEY_USAGE_NAMES:
             raise ValueError(f"unknown key usage {sorted(usage_names - _KEY_USAGE_NAMES)}")
-        cached = not_before is None and not_after is None and key_usage is None
-        key_path = self.directory / "persons" / f"{personal_code}-{key}.key.pem"
-        cert_path = key_path.with_name(f"{personal_code}-{key}.cert.pem")
+        cached = not_before is None and not_after is None and key_usage is None and qualified
+        key_path = self.directory / "persons" / f"{personal_code}-{key}-q.key.pem"
+        cert_path = key_path.with_name(f"{personal_code}-{key}-q.cert.pem")
         if cached and key_path.exists() and cert_path.exists() and _names_responder(cert_path):
             return Credentials(
                 key_path.read_bytes(), cert_path.read_bytes(), (self.root_certificate_pem,)
@@ -429,6 +433,9 @@ class DevelopmentPki:
                 digital_signature="digital_signature" in usage_names,
                 content_commitment="non_repudiation" in usage_names,
             ),
+            extra_extensions=(qc_statements_extension(QC_COMPLIANCE, QC_SSCD),)
+            if qualified
+            else (),
         )
         credentials = Credentials(
             _issuing.key_to_pem(private_key), _pem(cert), (self.root_certificate_pem,)

@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0007_compensation')]
+    dependencies = [('models', '0008_signing_sessions')]
 
     initial = False
 

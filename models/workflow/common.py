@@ -12,6 +12,8 @@ from tortoise.expressions import F
 
 from models.access import Viewer, exam_scope
 from models.audit import AuditEvent
+from models.clock import now
+from models.events import Event, Topic, publish
 from models.exam import Exam
 from models.group import ExamGroup
 from models.protocol import Protocol, Signature
@@ -99,6 +101,74 @@ async def audit(
         entity_id=entity_id,
         before=jsonable(before) if before is not None else None,
         after=jsonable(after) if after is not None else None,
+    )
+    await _announce(
+        connection, viewer, action=action, exam_id=exam_id, entity=entity, key=entity_id
+    )
+
+
+async def _announce(
+    connection: BaseDBAsyncClient,
+    viewer: Viewer,
+    *,
+    action: str,
+    exam_id: int | None,
+    entity: str,
+    key: int | None,
+) -> None:
+    """Every audited change is also a live event (delivered after the commit): one about the
+    exam, and one about the protocol when a protocol changed. A deleted exam has no `exam_id`
+    any more; its event still goes out under its own key, so its subscribers hear the end."""
+    if exam_id is None and entity == "exam":
+        exam_id = key
+    if exam_id is None:
+        return
+    await _publish_change(connection, viewer, Exam, Topic.EXAM, exam_id, action, exam_id)
+    if entity == "protocol" and key is not None:
+        await announce_protocol(connection, viewer, action=action, exam_id=exam_id, protocol_id=key)
+
+
+async def announce_protocol(
+    connection: BaseDBAsyncClient,
+    viewer: Viewer,
+    *,
+    action: str,
+    exam_id: int,
+    protocol_id: int,
+) -> None:
+    """A live event about one protocol (created, a signature added, signed), after the
+    commit; it carries the protocol's status and version as the transaction left them."""
+    await _publish_change(
+        connection, viewer, Protocol, Topic.PROTOCOL, protocol_id, action, exam_id
+    )
+
+
+async def _publish_change(
+    connection: BaseDBAsyncClient,
+    viewer: Viewer,
+    model: type[Exam] | type[Protocol],
+    topic: Topic,
+    key: int,
+    action: str,
+    exam_id: int,
+) -> None:
+    """Publish `action` on the row `key` of `model`, with its status and version as this
+    transaction leaves them (none once the row is gone)."""
+    rows = await model.filter(id=key).using_db(connection).values("status", "version")
+    state = rows[0] if rows else {}
+    await publish(
+        connection,
+        Event(
+            topic=topic,
+            key=key,
+            kind=action,
+            at=now(),
+            exam_id=exam_id,
+            version=state.get("version"),
+            actor_id=viewer.person_id,
+            actor_role=viewer.role.value if viewer.role else None,
+            data={"status": str(state["status"]) if state else None},
+        ),
     )
 
 

@@ -102,6 +102,72 @@ MESSAGES = {
     "ATTACHMENT_NOT_PDF": "Manus {name} ei ole PDF-fail. / The attachment {name} is not a PDF.",
     "ATTACHMENT_TOO_LARGE": "Manus {name} on liiga suur: {size} baiti, lubatud kuni {max}. / "
     "The attachment {name} is too large: {size} bytes, at most {max}.",
+    "SIGNING_METHOD_UNAVAILABLE": (
+        "See allkirjastamise viis pole selles serveris seadistatud; vali teine. / This "
+        "signing method is not set up on this server; choose another."
+    ),
+    "INVALID_PHONE_NUMBER": (
+        "Telefoninumber ei sobi Mobiil-ID jaoks (+372 ja 7–8 numbrit). / The phone number"
+        " is not a Mobile-ID number (+372 and 7–8 digits)."
+    ),
+    "SIGNING_ACCOUNT_NOT_FOUND": (
+        "Sellel isikul pole Smart-ID kontot või Mobiil-ID-d sellel numbril. / The person "
+        "has no Smart-ID account or no Mobile-ID on this number."
+    ),
+    "SIGNING_REFUSED": (
+        "Allkirjastamisest keelduti telefonis. / Signing was refused on the phone."
+    ),
+    "SIGNING_TIMEOUT": ("Telefonis ei vastatud õigel ajal. / The phone was not answered in time."),
+    "WRONG_VERIFICATION_CODE": (
+        "Smart-ID rakenduses valiti vale kontrollkood. / A wrong verification code was "
+        "chosen in the Smart-ID app."
+    ),
+    "SMART_ID_DOCUMENT_UNUSABLE": (
+        "Smart-ID kontot ei saa praegu kasutada; ava Smart-ID rakendus. / The Smart-ID "
+        "account cannot be used now; open the Smart-ID app."
+    ),
+    "SMART_ID_NO_QUALIFIED_ACCOUNT": (
+        "Smart-ID konto pole kvalifitseeritud allkirja jaoks. / The Smart-ID account "
+        "cannot make a qualified signature."
+    ),
+    "SMART_ID_ACCOUNT_ACTION_NEEDED": (
+        "Smart-ID vajab sinu tähelepanu: ava rakendus või iseteenindus. / Smart-ID needs "
+        "your attention: open the app or the self-service portal."
+    ),
+    "SMART_ID_APP_UNSUPPORTED": (
+        "Smart-ID rakendus on liiga vana; uuenda see. / The Smart-ID app is too old; update it."
+    ),
+    "MOBILE_ID_PHONE_ABSENT": ("Telefon pole kättesaadav. / The phone cannot be reached."),
+    "MOBILE_ID_DELIVERY_ERROR": (
+        "Päringut ei õnnestunud telefonile saata. / The request could not be delivered to"
+        " the phone."
+    ),
+    "MOBILE_ID_SIM_ERROR": (
+        "SIM-kaardi viga; pöördu mobiilioperaatori poole. / SIM card error; contact your "
+        "mobile operator."
+    ),
+    "SIGNING_SERVICE_UNAUTHORIZED": (
+        "Allkirjastamisteenus ei tunne seda serverit ära. / The signing service does not "
+        "accept this server."
+    ),
+    "SIGNING_CLIENT_OUTDATED": (
+        "Selle serveri Smart-ID klient on aegunud. / This server's Smart-ID client is outdated."
+    ),
+    "SIGNING_SERVICE_MAINTENANCE": (
+        "Allkirjastamisteenuses on hooldustööd; proovi hiljem. / The signing service is "
+        "under maintenance; try later."
+    ),
+    "SIGNING_SERVICE_UNAVAILABLE": (
+        "Allkirjastamisteenus ei vasta; proovi hiljem. / The signing service does not "
+        "answer; try later."
+    ),
+    "SIGNING_SERVICE_ERROR": (
+        "Allkirjastamisteenus andis kasutamatu vastuse. / The signing service gave an "
+        "unusable answer."
+    ),
+    "SESSION_FINISHED": (
+        "Allkirjastamise seanss on juba lõppenud. / The signing session has already ended."
+    ),
 }
 
 

@@ -9,35 +9,43 @@ protocol makes it COMPLETED, issues the certificates and seals the school's extr
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from cryptography import x509
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.access import Viewer
 from models.clock import now
-from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod
-from models.events import transaction
+from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod, SigningSessionStatus
+from models.events import Event, Topic, publish, transaction
 from models.exam import Exam
 from models.person import Person
 from models.protocol import Protocol, ProtocolDocument, ProtocolSigner, Signature, SigningSession
-from models.workflow.common import exam_for_update
+from models.workflow.common import announce_protocol, exam_for_update
 from models.workflow.errors import DomainError, fail
 from models.workflow.policy import check
 from models.workflow.protocol_effects import after_fully_signed
-from signing.certificates import read_signing_certificate
+from signing.certificates import check_qualified, load_certificate, read_signing_certificate
 from signing.documents import FieldPlacement
 from signing.errors import SigningError
 from signing.ltv import LongTermSetup, add_archive_timestamp, add_validation_data
-from signing.pades import complete_external, prepare_external, sign_with_key
+from signing.pades import PreparedSignature, complete_external, prepare_external, sign_with_key
 from signing.pki import Credentials
 from signing.revocation import RevocationSource, check_signer
 from signing.timestamps import TimeStamper
 from signing.verify import verify_document
+
+if TYPE_CHECKING:
+    from integrations.sk.mobile_id import MobileIdClient
+    from integrations.sk.smart_id import SmartIdClient
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,9 @@ class SigningSetup:
     revocation: RevocationSource
     person_keys: Callable[[Person], Credentials] | None = None
     session_lifetime: timedelta = timedelta(minutes=5)
+    # Smart-ID and Mobile-ID clients (integrations.sk); None where not configured.
+    smart_id: SmartIdClient | None = None
+    mobile_id: MobileIdClient | None = None
 
     @property
     def long_term(self) -> LongTermSetup:
@@ -68,6 +79,26 @@ class StartedSigning:
     digest: bytes
     hash_function: str
     expires_at: datetime
+    session_id: int = 0
+    verification_code: str | None = None
+
+    @classmethod
+    def of(cls, session: SigningSession, prepared: PreparedSignature) -> StartedSigning:
+        return cls(
+            session_key=session.session_key,
+            digest=prepared.digest,
+            hash_function=prepared.hash_function,
+            expires_at=session.expires_at,
+            session_id=session.id,
+            verification_code=session.verification_code,
+        )
+
+
+async def off_loop(function: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
+    """Run a CPU-bound signing step (PDF preparation, embedding, validation) in a worker
+    thread with its own event loop, so that this loop keeps answering other requests while
+    many signatures are made at once."""
+    return await asyncio.to_thread(lambda: asyncio.run(function(*args, **kwargs)))
 
 
 def signing_failed(error: SigningError, field: Sequence[str] | None = None) -> DomainError:
@@ -162,7 +193,7 @@ async def _record(
     connection: BaseDBAsyncClient,
 ) -> None:
     """Check the new revision as anyone would, then keep it, the signature and its effects."""
-    report = await verify_document(signed, trust_roots=setup.trust_roots)
+    report = await off_loop(verify_document, signed, trust_roots=setup.trust_roots)
     mine = next(s for s in report.signatures if s.field_name == signer.field_name)
     if not (mine.intact and mine.trusted):
         raise RuntimeError(f"the new signature does not verify: {mine}")
@@ -187,6 +218,9 @@ async def _record(
         timestamp_at=mine.timestamp_time,
         certificate_subject=subject,
         certificate_serial=serial,
+    )
+    await announce_protocol(
+        connection, viewer, action="signature.added", exam_id=exam.id, protocol_id=protocol.id
     )
     if last:
         await after_fully_signed(
@@ -231,6 +265,112 @@ async def sign_with_server_key(viewer: Viewer, protocol_id: int, setup: SigningS
     return protocol
 
 
+async def locked_session(session_id: int, connection: BaseDBAsyncClient) -> SigningSession | None:
+    """The session, locked for this transaction (whoever ends it first wins)."""
+    return (
+        await SigningSession.filter(id=session_id).using_db(connection).select_for_update().first()
+    )
+
+
+async def publish_status(
+    connection: BaseDBAsyncClient, session: SigningSession, exam_id: int | None
+) -> None:
+    """Tell subscribers where the session is now (from the transaction that changed it)."""
+    await publish(
+        connection,
+        Event(
+            topic=Topic.SIGNING_SESSION,
+            key=session.id,
+            kind="session.status",
+            at=now(),
+            exam_id=exam_id,
+            actor_id=session.signer_id,
+            actor_role=session.signer_role or None,
+            data={"status": session.status.value, "code": session.error_code},
+        ),
+    )
+
+
+async def check_certificate(certificate: bytes, person: Person, setup: SigningSetup) -> None:
+    """The certificate is trusted, valid, for non-repudiation, qualified, the signer's own
+    and not revoked."""
+    try:
+        holder = read_signing_certificate(certificate, trust_roots=setup.trust_roots, at=now())
+        check_qualified(load_certificate(certificate))
+    except SigningError as error:
+        raise signing_failed(error, ["certificate"]) from error
+    if holder.personal_code != person.personal_code:
+        raise fail("CERTIFICATE_NOT_SIGNERS", ["certificate"])
+    await _check_not_revoked(certificate, setup)
+
+
+async def prepare_session(
+    viewer: Viewer,
+    protocol: Protocol,
+    signer: ProtocolSigner,
+    person: Person,
+    certificate: bytes,
+    setup: SigningSetup,
+    connection: BaseDBAsyncClient,
+    signature_scheme: str | None,
+) -> tuple[PreparedSignature, str]:
+    """Check the certificate and prepare the document; returns it and the hash of the
+    revision it was prepared on."""
+    await check_certificate(certificate, person, setup)
+    document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
+    try:
+        prepared = await off_loop(
+            prepare_external,
+            document.content,
+            _placement(signer, person),
+            certificate,
+            lock=await _is_last(protocol, connection),
+            reason=signer.role_label,
+            signature_scheme=signature_scheme,
+        )
+    except SigningError as error:
+        raise signing_failed(error, ["certificate"]) from error
+    # Finished and expired sessions hold a copy of the document: keep the table small.
+    await (
+        SigningSession.filter(expires_at__lt=now() - timedelta(hours=1))
+        .using_db(connection)
+        .delete()
+    )
+    return prepared, hashlib.sha256(document.content).hexdigest()
+
+
+async def create_session(
+    viewer: Viewer,
+    exam: Exam,
+    protocol: Protocol,
+    person: Person,
+    method: SignatureMethod,
+    prepared: PreparedSignature,
+    base_sha256: str,
+    certificate: bytes,
+    setup: SigningSetup,
+    connection: BaseDBAsyncClient,
+    **phone: str,
+) -> SigningSession:
+    session = await SigningSession.create(
+        using_db=connection,
+        session_key=secrets.token_urlsafe(32),
+        protocol_id=protocol.id,
+        signer_id=person.id,
+        signer_role=viewer.role.value if viewer.role else "",
+        signer_organisation_id=viewer.organisation_id,
+        method=method,
+        state=prepared.state,
+        certificate=certificate,
+        base_sha256=base_sha256,
+        expires_at=now() + setup.session_lifetime,
+        status=SigningSessionStatus.WAITING,
+        **phone,
+    )
+    await publish_status(connection, session, exam.id)
+    return session
+
+
 async def start_signing(
     viewer: Viewer,
     protocol_id: int,
@@ -241,78 +381,48 @@ async def start_signing(
 ) -> StartedSigning:
     """Step one: check the signer's certificate and prepare the hash their device signs."""
     async with transaction() as connection:
-        _, protocol, signer = await _designated(viewer, protocol_id, connection)
+        exam, protocol, signer = await _designated(viewer, protocol_id, connection)
         person = await Person.get(id=signer.person_id, using_db=connection)
-        try:
-            holder = read_signing_certificate(certificate, trust_roots=setup.trust_roots, at=now())
-        except SigningError as error:
-            raise signing_failed(error, ["certificate"]) from error
-        if holder.personal_code != person.personal_code:
-            raise fail("CERTIFICATE_NOT_SIGNERS", ["certificate"])
-        await _check_not_revoked(certificate, setup)
-        document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
-        try:
-            prepared = await prepare_external(
-                document.content,
-                _placement(signer, person),
-                certificate,
-                lock=await _is_last(protocol, connection),
-                reason=signer.role_label,
-                signature_scheme=signature_scheme,
-            )
-        except SigningError as error:
-            raise signing_failed(error, ["certificate"]) from error
-        # Finished and expired sessions hold a copy of the document: keep the table small.
-        await (
-            SigningSession.filter(expires_at__lt=now() - timedelta(hours=1))
-            .using_db(connection)
-            .delete()
+        prepared, base = await prepare_session(
+            viewer, protocol, signer, person, certificate, setup, connection, signature_scheme
         )
-        session = await SigningSession.create(
-            using_db=connection,
-            session_key=secrets.token_urlsafe(32),
-            protocol_id=protocol.id,
-            signer_id=person.id,
-            signer_role=viewer.role.value if viewer.role else "",
-            method=method,
-            state=prepared.state,
-            certificate=certificate,
-            base_sha256=hashlib.sha256(document.content).hexdigest(),
-            expires_at=now() + setup.session_lifetime,
+        session = await create_session(
+            viewer, exam, protocol, person, method, prepared, base, certificate, setup, connection
         )
-    return StartedSigning(
-        session_key=session.session_key,
-        digest=prepared.digest,
-        hash_function=prepared.hash_function,
-        expires_at=session.expires_at,
-    )
+    return StartedSigning.of(session, prepared)
 
 
-async def complete_signing(
-    viewer: Viewer, session_key: str, signature: bytes, setup: SigningSetup
+async def embed_signature(
+    viewer: Viewer, session: SigningSession, signature: bytes, setup: SigningSetup
 ) -> Protocol:
-    """Step two: verify the device's signature and embed it. A wrong signature changes
-    nothing; a document signed by someone else meanwhile asks for a new start."""
-    session = await SigningSession.get_or_none(session_key=session_key)
-    if session is None or session.signer_id != viewer.person_id:
-        raise fail("NOT_FOUND", ["sessionId"])
+    """Verify the device's signature of a waiting session and embed it; the session is then
+    SIGNED. A wrong signature raises and changes nothing; a document signed by someone else
+    meanwhile asks for a new start."""
     async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
-        session = await SigningSession.get(id=session.id, using_db=connection)
-        if session.completed_at is not None or session.expires_at <= now():
+        locked = await locked_session(session.id, connection)
+        if locked is None or locked.status is not SigningSessionStatus.WAITING:
+            raise fail("SESSION_FINISHED", ["sessionId"])
+        session = locked
+        if session.expires_at <= now():
             raise fail("SESSION_EXPIRED", ["sessionId"])
         document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
         if hashlib.sha256(document.content).hexdigest() != session.base_sha256:
             raise fail("DOCUMENT_CHANGED", ["sessionId"])
         await _check_not_revoked(session.certificate, setup)
         try:
-            signed = await complete_external(
-                session.state, signature, timestamper=setup.timestamper
+            signed = await off_loop(
+                complete_external, session.state, signature, timestamper=setup.timestamper
             )
         except SigningError as error:
             raise signing_failed(error, ["signature"]) from error
         signed = await _long_term(signed, await _is_last(protocol, connection), setup)
-        await SigningSession.filter(id=session.id).using_db(connection).update(completed_at=now())
+        session.status = SigningSessionStatus.SIGNED
+        session.completed_at = now()
+        session.lease_owner = None
+        await session.save(
+            using_db=connection, update_fields=["status", "completed_at", "lease_owner"]
+        )
         await _record(
             viewer,
             exam,
@@ -324,4 +434,18 @@ async def complete_signing(
             setup,
             connection,
         )
+        await publish_status(connection, session, exam.id)
     return protocol
+
+
+async def complete_signing(
+    viewer: Viewer, session_key: str, signature: bytes, setup: SigningSetup
+) -> Protocol:
+    """Step two (ID-card): verify the device's signature and embed it. A wrong signature
+    changes nothing; a document signed by someone else meanwhile asks for a new start."""
+    session = await SigningSession.get_or_none(session_key=session_key)
+    if session is None or session.signer_id != viewer.person_id:
+        raise fail("NOT_FOUND", ["sessionId"])
+    if session.method is not SignatureMethod.ID_CARD:
+        raise fail("SESSION_FINISHED", ["sessionId"])
+    return await embed_signature(viewer, session, signature, setup)

@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from tortoise.transactions import in_transaction
 
 from app.logs import PERSONAL_CODE
 from mail.message import DEFAULT_MAIL_FROM
@@ -16,6 +15,7 @@ from mail.sender import SmtpConfig, SmtpEmailSender
 from mail.worker import MAX_ATTEMPTS, backoff, deliver_due
 from models.clock import now
 from models.enums import ExamStatus, Role
+from models.events import transaction
 from models.notification import ExamEvent, MailStatus, OutboxMessage, raise_exam_event
 from tests.factories import (
     create_awarding_body,
@@ -42,7 +42,7 @@ async def _returned_exam_mail(recipient: str = "laura.testf@kool.example") -> Ou
         standard=await create_standard(name=STANDARD),
         status=ExamStatus.RETURNED,
     )
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         await raise_exam_event(ExamEvent.RETURNED, exam, connection=connection, reason=REASON)
     return await OutboxMessage.get(recipient=recipient)
 
@@ -95,7 +95,7 @@ async def test_no_personal_code_is_in_any_sent_message(empty_db, smtp):
     exam = await create_exam(
         school=school, awarding_body=awarding_body, responsible=responsible, created_by=creator
     )
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         for event in ExamEvent:
             await raise_exam_event(event, exam, connection=connection, reason="Puudub.")
 

@@ -4,9 +4,9 @@ the change that raised it."""
 from __future__ import annotations
 
 import pytest
-from tortoise.transactions import in_transaction
 
 from models.enums import Role
+from models.events import transaction
 from models.notification import (
     ExamEvent,
     MailStatus,
@@ -20,7 +20,7 @@ from tests.factories import create_awarding_body, create_exam, create_school, cr
 
 
 async def _raise(event: ExamEvent, exam, reason: str | None = None) -> list[Notification]:  # type: ignore[no-untyped-def]
-    async with in_transaction() as connection:
+    async with transaction() as connection:
         return await raise_exam_event(event, exam, connection=connection, reason=reason)
 
 
@@ -98,7 +98,7 @@ async def test_when_the_change_rolls_back_no_notification_and_no_mail_remain(emp
     written: list[Notification] = []
 
     async def change_that_fails() -> None:
-        async with in_transaction() as connection:
+        async with transaction() as connection:
             written.extend(await raise_exam_event(ExamEvent.RETURNED, exam, connection=connection))
             raise RuntimeError("the change failed")
 

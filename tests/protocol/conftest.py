@@ -27,6 +27,14 @@ from tests.factories import (
     create_student,
     create_user,
 )
+from tests.models.test_events import heard  # noqa: F401 - fixture: events this process hears
+from tests.protocol.phone import (  # noqa: F401 - fixtures of the phone signing tests
+    phone_api,
+    phone_app,
+    phone_setup,
+    sim,
+    sk_simulator,
+)
 
 
 @dataclass
