@@ -4,9 +4,10 @@ models.workflow.appeal."""
 from __future__ import annotations
 
 from datetime import time
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
+from starlette.datastructures import UploadFile
 from tortoise.expressions import Q
 
 from models.access import (
@@ -22,7 +23,7 @@ from models.organisation import Organisation
 from models.participant import Participant as ParticipantRow
 from models.workflow import appeal as workflow
 from models.workflow.appeal_announcements import announcements, period_of
-from models.workflow.errors import problem
+from models.workflow.errors import Problem, problem
 from resolvers.ids import pk_of
 from resolvers.loaders import Loaders
 from resolvers.loaders.appeal import APPEAL_COLUMNS, OPEN_STATES, build_appeal, with_documents
@@ -205,13 +206,14 @@ async def _payload(info: Info, row: Any, errors: list) -> AppealPayload:
 
 async def _attachments(
     input: AppealFileInput, max_bytes: int
-) -> tuple[list[workflow.Attachment], list]:
+) -> tuple[list[workflow.Attachment], list[Problem]]:
     """The uploaded files, each read up to one byte over the limit (so the workflow's size
     check sees a file too large without it being read whole)."""
-    read, problems = [], []
+    read: list[workflow.Attachment] = []
+    problems: list[Problem] = []
     for i, attachment in enumerate(input.attachments):
-        upload = attachment.file
-        if not hasattr(upload, "read"):
+        upload = cast(UploadFile, attachment.file)
+        if not isinstance(upload, UploadFile):
             at = ["input", "attachments", str(i), "file"]
             problems.append(problem("INVALID_INPUT", at, detail="pole fail / not a file"))
             continue
