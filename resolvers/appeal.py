@@ -3,10 +3,11 @@ models.workflow.appeal."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import MAXYEAR, MINYEAR, time
 from typing import Annotated, Any, cast
 
 import strawberry
+from graphql import GraphQLError
 from starlette.datastructures import UploadFile
 from tortoise.expressions import Q
 
@@ -185,6 +186,11 @@ class AppealQuery:
             int | None, strawberry.argument(description="Only appeals received that year.")
         ] = None,
     ) -> list[AppealStatistics]:
+        if year is not None and not MINYEAR <= year <= MAXYEAR:
+            raise GraphQLError(
+                f"`year` must be between {MINYEAR} and {MAXYEAR}",
+                extensions={"code": "BAD_USER_INPUT", "field": ["year"]},
+            )
         scope = scope_or_forbidden(info.context.viewer)
         return [
             AppealStatistics(**vars(figures)) for figures in await appeal_figures(scope, year=year)

@@ -205,8 +205,8 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
         "needs one. Use another method."
     ),
     ErrorCode.SMART_ID_ACCOUNT_ACTION_NEEDED: (
-        "Smart-ID asks the person to look at the app or the self-service portal (SK 472) "
-        "before signing."
+        "Smart-ID needs the person's attention first (SK 472): nothing was signed. Ask them "
+        "to open the Smart-ID app or the self-service portal, then start again."
     ),
     ErrorCode.SMART_ID_APP_UNSUPPORTED: (
         "The person's Smart-ID app cannot show this signing request; it must be updated."

@@ -167,7 +167,8 @@ async def test_a_declared_length_over_the_json_limit_is_refused_before_it_is_rea
 async def test_a_chunked_upload_over_the_limit_is_a_413_and_leaves_no_file_open(app, empty_db):
     from tests.client import Api
 
-    settings = replace(app.state.settings, verify_max_bytes=1024)
+    # the largest files the API takes (a PDF to verify, appeal attachments) made small
+    settings = replace(app.state.settings, verify_max_bytes=1024, appeal_attachment_max_bytes=1024)
     small = Api(create_app(settings, migrate=False, demo=False))
     boundary = "grens"
     part = (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from models.appeal import Appeal
 from models.clock import today
 from models.enums import ParticipantResult, Role
@@ -57,3 +59,17 @@ async def test_share_upheld_median_days_and_overdue(api, decided: HeldExam):
     assert figures["shareUpheld"] == 1.0
     assert figures["medianDaysToDecision"] == 3.0
     assert chair.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize("year", [-26842, 0, 10_000])
+async def test_a_year_no_calendar_has_is_a_clear_error(api, decided: HeldExam, year: int):
+    body = await api.query(
+        "query($year: Int) { appealStatistics(year: $year) { filed } }",
+        {"year": year},
+        as_=(decided.body_user, Role.AWARDING_BODY),
+    )
+
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == "`year` must be between 1 and 9999"
