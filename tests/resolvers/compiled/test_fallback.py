@@ -33,12 +33,18 @@ query ($id: ID!) { exam(id: $id) {
 } }
 """
 
+# A cursor the server never gave: found only when the page is read (the bounds of `first`
+# are refused before anything runs, so they cannot show where a fallback error lands).
 BAD_PAGE_INSIDE = """
-{ exams(first: 5) { totalCount edges { node { id participants(first: 500) { totalCount } } } } }
+{ exams(first: 5) {
+  totalCount edges { node { id participants(first: 5, after: "bm90IGEgY3Vyc29y") { totalCount } } }
+} }
 """
 
 BAD_PAGE_IN_EXAM = """
-query ($id: ID!) { exam(id: $id) { id participants(first: 0) { totalCount } } }
+query ($id: ID!) {
+  exam(id: $id) { id participants(first: 5, after: "bm90IGEgY3Vyc29y") { totalCount } }
+}
 """
 
 COMMITTEE_CODES = """
