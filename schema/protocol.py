@@ -16,7 +16,17 @@ from schema.person import Person
 from signing.verify import VerificationReport
 
 VERIFICATION_COST = 200
-PROTOCOL_COLUMNS = ("id", "exam_id", "group_id", "kind", "number", "date", "status", "version")
+PROTOCOL_COLUMNS = (
+    "id",
+    "exam_id",
+    "group_id",
+    "kind",
+    "number",
+    "date",
+    "status",
+    "version",
+    "superseded_at",
+)
 
 
 @strawberry.type(description="A signature on a protocol.")
@@ -43,6 +53,11 @@ class Protocol(Node):
     date: date = strawberry.field(description="Date of the protocol.")
     status: ProtocolStatus = strawberry.field(description="Signing state.")
     version: int = strawberry.field(description="Goes up with every signature.")
+    superseded_at: datetime | None = strawberry.field(
+        default=None,
+        description="When a corrected protocol (after an upheld appeal) replaced this one; "
+        "the superseded protocol stays as signed and verifiable.",
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Protocol:
@@ -56,6 +71,7 @@ class Protocol(Node):
             date=row["date"],
             status=row["status"],
             version=row["version"],
+            superseded_at=row.get("superseded_at"),
         )
 
     signatures: list[Signature] = loaded(
