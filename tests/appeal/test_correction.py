@@ -95,7 +95,8 @@ async def test_an_upheld_result_appeal_issues_the_certificate_on_a_corrected_pro
     # then a corrected protocol with a number of its own waits for the chair's signature
     assert payload["userErrors"] == []
     corrected = payload["protocol"]
-    assert corrected["kind"] == "COMMISSION" and corrected["status"] == "DRAFT"
+    assert corrected["kind"] == "COMMISSION"
+    assert corrected["status"] == "DRAFT"
     assert corrected["number"] != original.number
     row = await Protocol.get(number=corrected["number"])
     assert row.supersedes_id == original.id
@@ -131,7 +132,8 @@ async def test_an_upheld_result_appeal_issues_the_certificate_on_a_corrected_pro
     assert await ProtocolExtract.filter(protocol_id=row.id).exists()
     # the appeal is applied, audited and told in the same transaction
     appeal = await Appeal.get(participant_id=failed.id)
-    assert appeal.applied_at is not None and appeal.corrected_protocol_id == row.id
+    assert appeal.applied_at is not None
+    assert appeal.corrected_protocol_id == row.id
     actions = set(
         await AuditEvent.filter(entity="appeal", entity_id=appeal.id).values_list(
             "action", flat=True
@@ -164,11 +166,13 @@ async def test_a_certificate_annulled_by_a_correction_stays_in_the_register_as_a
 
     annulled = await Certificate.get(id=held.id)
     assert annulled.annulled_at is not None
-    assert annulled.annulment_reason and "upheld" in annulled.annulment_reason
+    assert annulled.annulment_reason
+    assert "upheld" in annulled.annulment_reason
     assert await Certificate.filter(person_id=passed.person_id).count() == 1
     register = (await api.query(REGISTER))["data"]["certificates"]["edges"]
     node = next(e["node"] for e in register if e["node"]["registerNumber"] == held.register_number)
-    assert node["annulledAt"] is not None and node["annulmentReason"] == annulled.annulment_reason
+    assert node["annulledAt"] is not None
+    assert node["annulmentReason"] == annulled.annulment_reason
     valid = (await api.query(VALID_TODAY, {"day": str(today())}))["data"]["certificates"]["edges"]
     assert held.register_number not in {e["node"]["registerNumber"] for e in valid}
 
