@@ -5,6 +5,9 @@ following the corrected result; every refusal changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import subprocess
 from datetime import timedelta
 from typing import Any
 
@@ -242,3 +245,47 @@ async def _upheld_existing(api: Any, held: HeldExam, appeal_id: str) -> str:
         as_=(held.chair, Role.COMMISSION_CHAIR),
     )
     return appeal_id
+
+
+async def test_the_chair_signs_the_corrected_protocol_on_their_own_device(
+    api, decided: HeldExam, test_pki, tmp_path
+):
+    from models.protocol import ProtocolDocument
+    from tests.protocol.test_device_signing import complete, start
+    from tests.signing.test_external import device_sign
+    from tests.signing.validators import (
+        assert_openssl_cms_valid,
+        assert_pdfsig_valid,
+        make_nss_db,
+    )
+
+    failed = examinee_of(decided, ParticipantResult.FAILED)
+    appeal_id = await _upheld(api, decided, failed, "RESULT")
+    payload = await _correct(api, decided, appeal_id, awarded=True, result="PASSED")
+    chair = decided.chair
+    credentials = test_pki.person(chair.personal_code, chair.first_name, chair.last_name)
+
+    started = await start(
+        api, payload["protocol"]["id"], chair, credentials, role=Role.COMMISSION_CHAIR
+    )
+    assert started["userErrors"] == []
+    signature = device_sign(
+        credentials, base64.b64decode(started["hash"]), started["hashFunction"], "ecdsa-raw"
+    )
+    done = await complete(api, started["sessionId"], signature, chair, role=Role.COMMISSION_CHAIR)
+
+    assert done["userErrors"] == []
+    assert done["protocol"]["status"] == "SIGNED"
+    assert await Certificate.filter(person_id=failed.person_id, annulled_at__isnull=True).exists()
+    row = await Protocol.get(number=payload["protocol"]["number"])
+    pdf = (await ProtocolDocument.get(protocol_id=row.id)).content
+    original = await Protocol.get(id=row.supersedes_id)
+    extracted = await asyncio.to_thread(
+        subprocess.run, ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    text = extracted.stdout.decode()
+    assert "Corrects protocol" in text
+    assert str(original.number) in text
+    nss = make_nss_db(tmp_path / "nss", test_pki.root_certificate_pem)
+    assert_pdfsig_valid(pdf, nss, expected_signatures=1, last_covers_all=True)
+    assert_openssl_cms_valid(pdf, test_pki.root_certificate_pem, expected_signatures=1)
