@@ -65,6 +65,14 @@ async def current_commission_protocol(
     )
 
 
+async def _bump(appeal_id: int, connection: BaseDBAsyncClient, **changes: object) -> Appeal:
+    """Write `changes` to the (locked) appeal with the next version, and read it back."""
+    await (
+        Appeal.filter(id=appeal_id).using_db(connection).update(version=F("version") + 1, **changes)
+    )
+    return await Appeal.get(id=appeal_id, using_db=connection)
+
+
 async def correct_after_appeal(
     viewer: Viewer,
     appeal_id: int,
@@ -150,12 +158,7 @@ async def correct_after_appeal(
         await store_rendered(
             connection, protocol, rendered, [(original.chair_id, COMMISSION_CHAIR_LABEL)]
         )
-        await (
-            Appeal.filter(id=appeal.id)
-            .using_db(connection)
-            .update(corrected_protocol_id=protocol.id, version=F("version") + 1)
-        )
-        appeal = await Appeal.get(id=appeal.id, using_db=connection)
+        appeal = await _bump(appeal.id, connection, corrected_protocol_id=protocol.id)
         await _record(
             connection,
             viewer,
@@ -220,12 +223,7 @@ async def apply_correction(
         issued = await issue_certificates(
             exam, protocol, moment, connection, participant_ids=[participant.id]
         )
-    await (
-        Appeal.filter(id=appeal.id)
-        .using_db(connection)
-        .update(applied_at=moment, version=F("version") + 1)
-    )
-    appeal = await Appeal.get(id=appeal.id, using_db=connection)
+    appeal = await _bump(appeal.id, connection, applied_at=moment)
     await _record(
         connection,
         viewer,

@@ -74,6 +74,16 @@ async def _correct(api: Any, held: HeldExam, appeal_id: str, **variables: Any) -
     return dict(data["data"]["appealCorrect"])
 
 
+async def _correct_and_sign(api: Any, held: HeldExam, appeal_id: str, **variables: Any) -> None:
+    payload = await _correct(api, held, appeal_id, **variables)
+    signed = await api.query(
+        PROTOCOL_SIGN,
+        {"protocol": payload["protocol"]["id"]},
+        as_=(held.chair, Role.COMMISSION_CHAIR),
+    )
+    assert signed["data"]["protocolSign"]["userErrors"] == []
+
+
 async def _snapshot(held: HeldExam) -> tuple[list[Any], ...]:
     return (
         await Participant.filter(exam_id=held.exam.id).order_by("id").values(),
@@ -160,12 +170,7 @@ async def test_a_certificate_annulled_by_a_correction_stays_in_the_register_as_a
     held = await Certificate.get(person_id=passed.person_id)
     appeal_id = await _upheld(api, decided, passed, "RESULT")
 
-    payload = await _correct(api, decided, appeal_id, awarded=False, result="FAILED")
-    await api.query(
-        PROTOCOL_SIGN,
-        {"protocol": payload["protocol"]["id"]},
-        as_=(decided.chair, Role.COMMISSION_CHAIR),
-    )
+    await _correct_and_sign(api, decided, appeal_id, awarded=False, result="FAILED")
 
     annulled = await Certificate.get(id=held.id)
     assert annulled.annulled_at is not None
@@ -193,12 +198,7 @@ async def test_compensation_follows_the_corrected_result(api, decided: HeldExam)
 
     sat, away = await counts()
     appeal_id = await _upheld(api, decided, absent, "RESULT")
-    payload = await _correct(api, decided, appeal_id, awarded=True, result="PASSED")
-    await api.query(
-        PROTOCOL_SIGN,
-        {"protocol": payload["protocol"]["id"]},
-        as_=(decided.chair, Role.COMMISSION_CHAIR),
-    )
+    await _correct_and_sign(api, decided, appeal_id, awarded=True, result="PASSED")
 
     assert await counts() == (sat + 1, away - 1)
 
