@@ -25,6 +25,7 @@ from tests.appeal.conftest import (
     APPEAL_DECIDE,
     APPEAL_FILE,
     APPEAL_REVIEW,
+    MY_PARTICIPATIONS,
     examinee_of,
     filing,
     personal_token,
@@ -101,6 +102,8 @@ async def test_an_upheld_result_appeal_issues_the_certificate_on_a_corrected_pro
     assert not await Certificate.filter(person_id=failed.person_id).exists()
     extracts_before = await ProtocolExtract.filter(school_id=decided.exam.school_id).count()
     appeal_id = await _upheld(api, decided, failed, "RESULT")
+    token = personal_token(api, await failed.person)
+    mine_before = (await api.query(MY_PARTICIPATIONS, token=token))["data"]["myParticipations"][0]
 
     # when the awarding body re-records the result
     payload = await _correct(api, decided, appeal_id, awarded=True, result="PASSED")
@@ -157,6 +160,13 @@ async def test_an_upheld_result_appeal_issues_the_certificate_on_a_corrected_pro
         await Notification.filter(kind="appeal.applied").values_list("recipient_id", flat=True)
     )
     assert {failed.person_id, decided.school_user.id, decided.body_user.id} <= told
+
+    # the examinee sees the protocol in force; their appeal period stays as announced
+    mine = (await api.query(MY_PARTICIPATIONS, token=token))["data"]["myParticipations"][0]
+    assert mine_before["commissionProtocolNumber"] == original.number
+    assert mine["commissionProtocolNumber"] == corrected["number"]
+    assert mine["decisionAppealDeadline"] == mine_before["decisionAppealDeadline"]
+    assert mine["result"] == "PASSED"
 
     # and the correction cannot be made again
     again = await _correct(api, decided, appeal_id, awarded=False, result="FAILED")
