@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from models.organisation import Organisation
     from models.participant import Participant
     from models.person import Person
+    from models.protocol import Protocol
 
 
 class Appeal(VersionedModel):
@@ -25,6 +26,7 @@ class Appeal(VersionedModel):
     awarding_body_id: int
     filed_by_id: int
     decided_by_id: int | None
+    corrected_protocol_id: int | None
 
     exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="appeals", on_delete=fields.RESTRICT
@@ -59,6 +61,12 @@ class Appeal(VersionedModel):
     )
     decision_reason = fields.TextField(null=True)
     withdrawn_at = fields.DatetimeField(null=True)
+    # An upheld appeal's consequence: the corrected commission protocol drawn up for it, and
+    # when that protocol was signed (the correction applied; nothing more may change).
+    corrected_protocol: fields.ForeignKeyNullableRelation[Protocol] = fields.ForeignKeyField(
+        "models.Protocol", related_name="appeals", null=True, on_delete=fields.RESTRICT
+    )
+    applied_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "appeal"

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 class Certificate(TimestampedModel):
     person_id: int
     protocol_id: int | None
+    partial_qualification_id: int | None
+    specialisation_id: int | None
 
     register_number = fields.IntField(unique=True)
     kind = fields.CharEnumField(CertificateKind, max_length=24)
@@ -51,6 +53,9 @@ class Certificate(TimestampedModel):
     valid_until = fields.DateField(null=True)
     on_school_leaving_document = fields.BooleanField(default=False)
     issued_at = fields.DatetimeField()
+    # Annulled (e.g. after an upheld appeal): kept in the register, shown as annulled.
+    annulled_at = fields.DatetimeField(null=True)
+    annulment_reason = fields.TextField(null=True)
 
     class Meta:
         table = "certificate"

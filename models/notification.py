@@ -220,6 +220,7 @@ class AppealEvent(StrEnum):
     FILED = "appeal.filed"
     DECIDED = "appeal.decided"
     WITHDRAWN = "appeal.withdrawn"
+    APPLIED = "appeal.applied"
 
 
 _APPEAL_SUBJECTS = {
@@ -247,6 +248,8 @@ async def raise_appeal_event(
     text = _APPEAL_SUBJECTS[str(appeal.subject)]
     if event is AppealEvent.DECIDED:
         text = _APPEAL_OUTCOMES[str(appeal.status)]
+    elif event is AppealEvent.APPLIED:
+        text = "parandatud protokoll allkirjastati / the corrected protocol was signed"
     link = appeal_url(_public_url, appeal.id)
     ordered = [recipients[key] for key in sorted(recipients)]
     return await _notify(event.value, appeal.exam_id, facts, ordered, link, text, connection)

@@ -28,6 +28,7 @@ class Protocol(VersionedModel):
     exam_id: int
     group_id: int | None
     chair_id: int | None
+    supersedes_id: int | None
 
     exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="protocols", on_delete=fields.RESTRICT
@@ -45,6 +46,12 @@ class Protocol(VersionedModel):
     chair: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="chaired_protocols", null=True, on_delete=fields.RESTRICT
     )
+    # A corrected commission protocol (after an upheld appeal) refers to the one it corrects;
+    # that one stays as it was signed and is marked superseded once the correction is signed.
+    supersedes: fields.ForeignKeyNullableRelation[Protocol] = fields.ForeignKeyField(
+        "models.Protocol", related_name="corrections", null=True, on_delete=fields.RESTRICT
+    )
+    superseded_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "protocol"

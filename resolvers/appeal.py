@@ -20,10 +20,12 @@ from models.appeal import Appeal as AppealRow
 from models.appeal_statistics import appeal_figures
 from models.clock import today
 from models.enums import AppealStatus, AppealSubject
+from models.enums import ParticipantResult as ResultRow
 from models.organisation import Organisation
 from models.participant import Participant as ParticipantRow
 from models.workflow import appeal as workflow
 from models.workflow.appeal_announcements import announcements, period_of
+from models.workflow.appeal_correction import correct_after_appeal
 from models.workflow.errors import Problem, problem
 from resolvers.ids import pk_of
 from resolvers.loaders import Loaders
@@ -39,10 +41,12 @@ from schema.appeal import (
     AppealStatistics,
 )
 from schema.connection import Connection
+from schema.enums import ParticipantResult
 from schema.info import Info
 from schema.limits import TEXT, at_most
 from schema.node import to_global_id
 from schema.participation import MyParticipation, PartPoints
+from schema.protocol_signing import ProtocolPayload
 
 
 def _filtered(scope: Q, f: AppealFilter | None) -> Q:
@@ -310,3 +314,52 @@ class AppealMutation:
             workflow.withdraw_appeal(info.context.viewer, pk_of(id, "Appeal"), version)
         )
         return await _payload(info, appeal, errors)
+
+    @strawberry.mutation(
+        description="After an upheld appeal the awarding body re-records the participant's "
+        "result (an appeal against the result) or the decision (against the decision), which "
+        "draws up a corrected commission protocol referring to the original, for the chair "
+        "to sign as any commission protocol (`protocolSign` or the device flow). Signing it "
+        "supersedes the original, annuls and/or issues the certificate and seals the school's "
+        "extract again. Only once per upheld appeal (INVALID_STATE otherwise)."
+    )
+    async def appeal_correct(
+        self,
+        info: Info,
+        id: AppealId,
+        awarded: Annotated[
+            bool, strawberry.argument(description="Whether the qualification is awarded.")
+        ],
+        result: Annotated[
+            ParticipantResult | None,
+            strawberry.argument(
+                description="The re-recorded result: required for an appeal against the "
+                "result, left out for one against the decision."
+            ),
+        ] = None,
+        partial_qualification: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="For a partial qualification: which one."),
+        ] = None,
+        specialisation: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The specialisation awarded, if any."),
+        ] = None,
+    ) -> ProtocolPayload:
+        async def correct() -> Any:
+            return await correct_after_appeal(
+                info.context.viewer,
+                pk_of(id, "Appeal"),
+                awarded=awarded,
+                result=ResultRow(result.value) if result is not None else None,
+                partial_qualification_id=pk_of(
+                    partial_qualification, "PartialQualification", argument="partialQualification"
+                ),
+                specialisation_id=pk_of(
+                    specialisation, "Specialisation", argument="specialisation"
+                ),
+            )
+
+        protocol, errors = await attempt(correct())
+        loaded = await fresh_loaders(info).protocol.by_id.load(protocol.id) if protocol else None
+        return ProtocolPayload(protocol=loaded, user_errors=errors)

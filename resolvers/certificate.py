@@ -33,6 +33,8 @@ CERTIFICATE_COLUMNS = {
     "on_school_leaving_document": "on_school_leaving_document",
     "issued_at": "issued_at",
     "protocol_number": "protocol__number",
+    "annulled_at": "annulled_at",
+    "annulment_reason": "annulment_reason",
 }
 
 
@@ -45,7 +47,7 @@ def _filter(f: CertificateFilter | None) -> Q:
     if f.standard:
         q &= words_in("standard__name", search=f.standard)
     if f.valid_on:
-        q &= Q(valid_from__lte=f.valid_on) & Q(
+        q &= Q(valid_from__lte=f.valid_on, annulled_at__isnull=True) & Q(
             Q(valid_until__isnull=True), Q(valid_until__gte=f.valid_on), join_type="OR"
         )
     return q

@@ -34,6 +34,14 @@ class Certificate(Node):
     protocol_number: str | None = strawberry.field(
         description="The commission protocol the certificate rests on."
     )
+    annulled_at: datetime | None = strawberry.field(
+        default=None,
+        description="When the certificate was annulled (e.g. after an upheld appeal); an "
+        "annulled certificate stays in the register and is no longer valid.",
+    )
+    annulment_reason: str | None = strawberry.field(
+        default=None, description="Why it was annulled."
+    )
 
 
 @strawberry.input(description="Filters for the certificate register.")
@@ -44,4 +52,6 @@ class CertificateFilter:
     standard: str | None = strawberry.field(
         default=None, description="Part of the standard's name.", metadata=at_most(SEARCH)
     )
-    valid_on: date | None = strawberry.field(default=None, description="Valid on this day.")
+    valid_on: date | None = strawberry.field(
+        default=None, description="Valid on this day (never an annulled certificate)."
+    )

@@ -41,7 +41,17 @@ described_enum(
         "as archive timestamps are renewed before their TSA certificates expire.",
     },
 )
-PROTOCOL_COLUMNS = ("id", "exam_id", "group_id", "kind", "number", "date", "status", "version")
+PROTOCOL_COLUMNS = (
+    "id",
+    "exam_id",
+    "group_id",
+    "kind",
+    "number",
+    "date",
+    "status",
+    "version",
+    "superseded_at",
+)
 
 
 @strawberry.type(description="A signature on a protocol.")
@@ -68,6 +78,11 @@ class Protocol(Node):
     date: date = strawberry.field(description="Date of the protocol.")
     status: ProtocolStatus = strawberry.field(description="Signing state.")
     version: int = strawberry.field(description="Goes up with every signature.")
+    superseded_at: datetime | None = strawberry.field(
+        default=None,
+        description="When a corrected protocol (after an upheld appeal) replaced this one; "
+        "the superseded protocol stays as signed and verifiable.",
+    )
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Protocol:
@@ -81,6 +96,7 @@ class Protocol(Node):
             date=row["date"],
             status=row["status"],
             version=row["version"],
+            superseded_at=row.get("superseded_at"),
         )
 
     signatures: list[Signature] = loaded(

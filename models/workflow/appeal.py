@@ -68,6 +68,8 @@ STATE_MESSAGES = {
     "NOT_ANNOUNCED": "{what} pole veel välja kuulutatud. / {what_en} has not been announced yet.",
     "APPEAL_DECIDED": "Vaie on juba lahendatud või tagasi võetud ({status}). / "
     "The appeal is already decided or withdrawn ({status}).",
+    "NOT_CORRECTABLE": "Parandada saab vaid rahuldatud vaide alusel, üks kord ({status}). / "
+    "Only an upheld appeal leads to a correction, once ({status}).",
 }
 
 

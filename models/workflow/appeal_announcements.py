@@ -48,7 +48,9 @@ async def announcements(
     protocols = (
         await Protocol.filter(exam_id__in=list(set(exam_ids)), status=ProtocolStatus.SIGNED)
         .using_db(connection)
-        .values("id", "exam_id", "group_id", "kind", "number", "date")
+        .values(
+            "id", "exam_id", "group_id", "kind", "number", "date", "supersedes_id", "superseded_at"
+        )
     )
     last: dict[int, date] = {}
     signatures = (
@@ -67,8 +69,12 @@ async def announcements(
         if p["kind"] == ProtocolKind.ASSESSMENT:
             result_on[p["group_id"]] = day
         else:
-            decision_on[p["exam_id"]] = day
-            numbers[p["exam_id"]] = p["number"]
+            # The decision was announced with the original protocol (a correction after an
+            # appeal does not open a new period); the number shown is the one in force.
+            if p["supersedes_id"] is None:
+                decision_on[p["exam_id"]] = day
+            if p["superseded_at"] is None:
+                numbers[p["exam_id"]] = p["number"]
     return Announcements(result_on, decision_on, numbers)
 
 

@@ -14,7 +14,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.access import Viewer
 from models.appeal import Appeal, AppealDocument
 from models.clock import now, today
-from models.enums import AppealSubject, ProtocolKind, SignatureMethod
+from models.enums import AppealSubject, ProtocolKind, ProtocolStatus, SignatureMethod
 from models.exam import Exam
 from models.organisation import Organisation
 from models.participant import Participant
@@ -38,8 +38,14 @@ async def decision_data(appeal: Appeal, connection: BaseDBAsyncClient) -> Appeal
     contested = None
     if appeal.subject is AppealSubject.DECISION:
         protocol = (
-            await Protocol.filter(exam_id=exam.id, kind=ProtocolKind.COMMISSION)
+            await Protocol.filter(
+                exam_id=exam.id,
+                kind=ProtocolKind.COMMISSION,
+                status=ProtocolStatus.SIGNED,
+                superseded_at__isnull=True,
+            )
             .using_db(connection)
+            .order_by("-id")
             .first()
         )
         contested = protocol.number if protocol is not None else None

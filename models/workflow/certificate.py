@@ -29,13 +29,20 @@ def valid_until(valid_from: date, standard: Standard) -> date:
 
 
 async def issue_certificates(
-    exam: Exam, protocol: Protocol, issued_at: datetime, connection: BaseDBAsyncClient
+    exam: Exam,
+    protocol: Protocol,
+    issued_at: datetime,
+    connection: BaseDBAsyncClient,
+    *,
+    participant_ids: list[int] | None = None,
 ) -> list[Certificate]:
-    """A certificate for every participant the commission awarded, numbered in the
-    register without gaps, in the order of the protocol (by name)."""
+    """A certificate for every participant the commission awarded (or those of
+    `participant_ids` among them), numbered in the register without gaps, in the order
+    of the protocol (by name)."""
     standard = await Standard.get(id=exam.standard_id, using_db=connection)
+    only = {} if participant_ids is None else {"id__in": participant_ids}
     awarded = (
-        await Participant.filter(exam_id=exam.id, awarded=True)
+        await Participant.filter(exam_id=exam.id, awarded=True, **only)
         .using_db(connection)
         .prefetch_related("person")
     )

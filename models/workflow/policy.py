@@ -58,6 +58,8 @@ RULES: dict[str, Rule] = {
     "protocol.create_commission": _rule({BODY}, {S.ASSESSED}),
     "protocol.sign_assessment": _rule({ASSESSOR, CHAIR}, {S.ACCEPTED}),
     "protocol.sign_commission": _rule({CHAIR}, {S.ASSESSED}),
+    # A corrected commission protocol (after an upheld appeal) of a completed exam.
+    "protocol.sign_correction": _rule({CHAIR}, {S.COMPLETED}),
     # Cancelling: the school before the exam is accepted, the awarding body or the registry
     # up to assessment.
     "exam.cancel": _rule(
@@ -102,6 +104,8 @@ APPEAL_RULES: dict[str, frozenset[Role | None]] = {
     "appeal.review": frozenset({BODY, CHAIR}),
     # The awarding body's qualification commission decides; its chair signs.
     "appeal.decide": frozenset({CHAIR}),
+    # After an upheld appeal the awarding body re-records the result or decision.
+    "appeal.correct": frozenset({BODY}),
 }
 
 

@@ -34,6 +34,12 @@ async def after_fully_signed(
     connection: BaseDBAsyncClient,
     long_term: LongTermSetup | None = None,
 ) -> None:
+    if protocol.supersedes_id is not None:
+        from models.workflow.appeal_correction import apply_correction
+
+        await apply_correction(viewer, exam, protocol, connection)
+        await seal_extract(exam, protocol, eseal, timestamper, connection)
+        return
     if protocol.kind is ProtocolKind.ASSESSMENT:
         if await _every_group_signed(exam, connection):
             await _advance(viewer, exam, ExamStatus.ASSESSED, connection)

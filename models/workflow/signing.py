@@ -135,7 +135,9 @@ async def _designated(
     exam = await exam_for_update(viewer, found.exam_id, connection)
     protocol = await Protocol.filter(id=protocol_id).using_db(connection).select_for_update().get()
     action = (
-        "protocol.sign_commission"
+        "protocol.sign_correction"
+        if protocol.supersedes_id is not None
+        else "protocol.sign_commission"
         if protocol.kind is ProtocolKind.COMMISSION
         else "protocol.sign_assessment"
     )

@@ -62,6 +62,11 @@ def protocol_meta(data: CommissionProtocolData) -> list[MetaRow]:
     """The rows describing the exam and the awarding body (shared with the extract)."""
     return [
         MetaRow("Protokolli kuupäev", "Protocol date", format_date(data.document_date)),
+        *(
+            [MetaRow("Parandab protokolli", "Corrects protocol", data.corrects)]
+            if data.corrects
+            else []
+        ),
         MetaRow("Kutseeksam", "Qualification exam", data.exam_title),
         MetaRow(
             "Kutsestandard",

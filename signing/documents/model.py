@@ -110,6 +110,8 @@ class CommissionProtocolData:
     awarding_body_code: str
     chair: CommitteeMemberLine
     decisions: tuple[DecisionLine, ...]
+    # A corrected protocol (after an upheld appeal): the number of the protocol it corrects.
+    corrects: str | None = None
 
 
 @dataclass(frozen=True)
