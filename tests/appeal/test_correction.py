@@ -265,6 +265,7 @@ async def test_the_chair_signs_the_corrected_protocol_on_their_own_device(
     from tests.signing.test_external import device_sign
     from tests.signing.validators import (
         assert_openssl_cms_valid,
+        assert_openssl_document_timestamps_valid,
         assert_pdfsig_valid,
         make_nss_db,
     )
@@ -297,5 +298,10 @@ async def test_the_chair_signs_the_corrected_protocol_on_their_own_device(
     assert "Corrects protocol" in text
     assert str(original.number) in text
     nss = make_nss_db(tmp_path / "nss", test_pki.root_certificate_pem)
-    assert_pdfsig_valid(pdf, nss, expected_signatures=1, last_covers_all=True)
+    # the chair's is the last signature: an archive timestamp covers it (PAdES B-LTA)
+    assert_pdfsig_valid(
+        pdf, nss, expected_signatures=1, last_covers_all=False, document_timestamps=1
+    )
     assert_openssl_cms_valid(pdf, test_pki.root_certificate_pem, expected_signatures=1)
+    tsa = test_pki.tsa().certificate_pem
+    assert assert_openssl_document_timestamps_valid(pdf, test_pki.root_certificate_pem, tsa) == 1
