@@ -110,7 +110,10 @@ class AppealAttachmentInput:
     content_base64: str = strawberry.field(
         description="The PDF, base64-encoded (at most EH_APPEAL_ATTACHMENT_MAX_BYTES bytes "
         "once decoded).",
-        metadata=at_most(64 * 1024 * 1024),
+        # 10 Mi characters (7.5 MiB decoded), below the request body limit (EH_VERIFY_MAX_BYTES,
+        # 20 MiB by default) even in two-byte characters, so an over-long value gets its own
+        # INVALID_INPUT rather than REQUEST_TOO_LARGE.
+        metadata=at_most(10 * 1024 * 1024),
     )
 
 
