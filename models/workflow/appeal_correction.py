@@ -41,28 +41,16 @@ from models.workflow.certificate import issue_certificates
 from models.workflow.common import exam_for_update
 from models.workflow.errors import fail
 from models.workflow.policy import check_appeal
-from models.workflow.protocol import Decision, _check_decisions, store_rendered
+from models.workflow.protocol import (
+    Decision,
+    _check_decisions,
+    current_commission_protocol,
+    store_rendered,
+)
 from models.workflow.protocol_documents import COMMISSION_CHAIR_LABEL, commission_data
 from signing.documents import render_commission_protocol
 
 ANNULMENT_REASON = "Vaie {reference} rahuldati / Appeal {reference} upheld"
-
-
-async def current_commission_protocol(
-    exam_id: int, connection: BaseDBAsyncClient
-) -> Protocol | None:
-    """The exam's signed commission protocol in force (not superseded)."""
-    return (
-        await Protocol.filter(
-            exam_id=exam_id,
-            kind=ProtocolKind.COMMISSION,
-            status=ProtocolStatus.SIGNED,
-            superseded_at__isnull=True,
-        )
-        .using_db(connection)
-        .order_by("-id")
-        .first()
-    )
 
 
 async def _bump(appeal_id: int, connection: BaseDBAsyncClient, **changes: object) -> Appeal:

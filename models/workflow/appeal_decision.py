@@ -14,13 +14,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.access import Viewer
 from models.appeal import Appeal, AppealDocument
 from models.clock import now, today
-from models.enums import AppealSubject, ProtocolKind, ProtocolStatus, SignatureMethod
+from models.enums import AppealSubject, SignatureMethod
 from models.exam import Exam
 from models.organisation import Organisation
 from models.participant import Participant
 from models.person import Person
 from models.protocol import Protocol
 from models.standard import Standard
+from models.workflow.protocol import current_commission_protocol
 from models.workflow.signing import SigningSetup, certificate_identity, signing_failed
 from signing.documents import AppealDecisionData, render_appeal_decision
 from signing.errors import SigningError
@@ -37,17 +38,7 @@ async def decision_data(appeal: Appeal, connection: BaseDBAsyncClient) -> Appeal
     standard = await Standard.get(id=exam.standard_id, using_db=connection)
     contested = None
     if appeal.subject is AppealSubject.DECISION:
-        protocol = (
-            await Protocol.filter(
-                exam_id=exam.id,
-                kind=ProtocolKind.COMMISSION,
-                status=ProtocolStatus.SIGNED,
-                superseded_at__isnull=True,
-            )
-            .using_db(connection)
-            .order_by("-id")
-            .first()
-        )
+        protocol = await current_commission_protocol(exam.id, connection)
         contested = protocol.number if protocol is not None else None
     elif participant.group_id is not None:
         protocol = await Protocol.filter(group_id=participant.group_id).using_db(connection).first()

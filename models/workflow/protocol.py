@@ -15,7 +15,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from models.access import Viewer
 from models.clock import today
 from models.counters import next_protocol_number
-from models.enums import ParticipantResult, ProtocolKind, Role
+from models.enums import ParticipantResult, ProtocolKind, ProtocolStatus, Role
 from models.events import transaction
 from models.exam import Exam
 from models.group import ExamGroup
@@ -51,6 +51,23 @@ class Decision:
     awarded: bool
     partial_qualification_id: int | None = None
     specialisation_id: int | None = None
+
+
+async def current_commission_protocol(
+    exam_id: int, connection: BaseDBAsyncClient
+) -> Protocol | None:
+    """The exam's signed commission protocol in force (not superseded)."""
+    return (
+        await Protocol.filter(
+            exam_id=exam_id,
+            kind=ProtocolKind.COMMISSION,
+            status=ProtocolStatus.SIGNED,
+            superseded_at__isnull=True,
+        )
+        .using_db(connection)
+        .order_by("-id")
+        .first()
+    )
 
 
 async def _replaceable(
