@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -54,6 +55,7 @@ from models.workflow.signing import SigningSetup
 from resolvers.context import Context
 from resolvers.loaders import Loaders
 from schema.appeal import MAX_ATTACHMENTS
+from signing.workers import DocumentWorkers
 
 log = logging.getLogger("eksamihaldus")
 
@@ -288,12 +290,14 @@ def create_app(
     database when `demo` (default: the setting) is true."""
     settings = settings or Settings.from_env()
     keys = load_key_ring(settings)
-    signing = signing_setup(settings)
+    # CPU-bound document work runs in worker processes, away from the event loop.
+    signing = replace(signing_setup(settings), workers=DocumentWorkers(settings.signing_workers))
     load_demo = settings.load_demo_data if demo is None else demo
     migrate = migrate and settings.migrate_on_start
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        signing.workers.start()
         if settings.is_sqlite:
             db.ensure_sqlite_directory(settings.database_url)
         if migrate:
@@ -369,6 +373,7 @@ def create_app(
                 except TimeoutError:
                     log.warning("the mail worker did not stop in time; its message stays pending")
             await db.close()
+            await asyncio.to_thread(signing.workers.close)
 
     graphql = GraphQLApp(settings, keys, signing)
     routes: list[BaseRoute] = [

@@ -273,6 +273,7 @@ def _phone_signing(production: bool) -> dict[str, Any]:
         **_sk_service("MOBILE_ID", production),
         "signing_long_poll_ms": _int("EH_SIGNING_LONG_POLL_MS", 5000, minimum=1000),
         "signing_lease_seconds": _int("EH_SIGNING_LEASE_SECONDS", 30, minimum=2),
+        "signing_workers": _int("EH_SIGNING_WORKERS", 2, minimum=0),
     }
 
 
@@ -366,6 +367,8 @@ class Settings:
     mobile_id_tls_certificates: Path | None = None
     signing_long_poll_ms: int = 5000
     signing_lease_seconds: int = 30
+    # Worker processes for CPU-bound document work (signing/workers.py); 0: a thread.
+    signing_workers: int = 2
 
     @property
     def is_sqlite(self) -> bool:

@@ -221,6 +221,12 @@ async def main(sessions: int, delay: float, lease: int) -> None:
             async with httpx.AsyncClient(base_url=sk) as steer:
                 for person_id, _ in [(p, o) for _, p, o in signers]:
                     person = await _person(person_id)
+                    # Their Smart-ID certificate exists before they sign, as in life: issued
+                    # now, not by the simulator's first answer (which would rewrite the
+                    # development PKI's OCSP configuration under the running servers).
+                    pki.person(
+                        person.personal_code, person.first_name, person.last_name, key="rsa-2048"
+                    )
                     await steer.post(
                         "/_sim/accounts",
                         json={

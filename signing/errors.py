@@ -6,7 +6,7 @@ Every error carries a stable ``code`` for API payloads and a bilingual message p
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 __all__ = [
     "CertificateRejected",
@@ -51,6 +51,18 @@ class SigningError(Exception):
         self.message = message or self.default_message
         self.detail = detail
         super().__init__(self.message if detail is None else f"{self.message} ({detail})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt as raised, whatever a subclass's constructor takes: errors cross from the
+        # processes that do document work (signing.workers).
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[SigningError], args: tuple[Any, ...], state: dict[str, Any]) -> SigningError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 _CERTIFICATE_MESSAGES: dict[str, str] = {

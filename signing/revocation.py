@@ -114,7 +114,21 @@ class HttpOcsp(RevocationSource):
 def _certomancer_arch(config: Path, modified: float) -> object:
     from certomancer.registry import ArchLabel, CertomancerConfig
 
-    return CertomancerConfig.from_file(str(config)).get_pki_arch(ArchLabel(CERTOMANCER_ARCH))
+    import yaml
+
+    # Keys load when used: the responder needs its own, never the persons' (loading every
+    # person's key would cost seconds per process once the PKI has issued a few hundred).
+    return CertomancerConfig(
+        yaml.safe_load(config.read_text()),
+        key_search_dir=str(config.parent),
+        config_search_dir=str(config.parent),
+        lazy_load_keys=True,
+    ).get_pki_arch(ArchLabel(CERTOMANCER_ARCH))
+
+
+@lru_cache(maxsize=4)
+def _loaded_root(pem: bytes) -> x509.Certificate:
+    return load_certificate(pem)
 
 
 class DevelopmentOcsp(RevocationSource):
@@ -129,10 +143,10 @@ class DevelopmentOcsp(RevocationSource):
     def __init__(self, pki: DevelopmentPki, others: RevocationSource | None = None) -> None:
         self.pki = pki
         self.others = others
-        self._root = load_certificate(pki.root_certificate_pem)
 
     async def ask(self, certificate: x509.Certificate, request: bytes) -> bytes:
-        if find_issuer(certificate, [self._root]) is None:
+        root = _loaded_root(self.pki.root_certificate_pem)
+        if find_issuer(certificate, [root]) is None:
             if self.others is None:
                 raise RevocationUnavailable(detail="not issued by the development PKI")
             return await self.others.ask(certificate, request)

@@ -19,10 +19,12 @@ from models.workflow.certificate import issue_certificates
 from models.workflow.common import audit, bump
 from models.workflow.protocol_documents import extract_data
 from signing.documents import render_extract
+from signing.fields import SignatureField
 from signing.ltv import LongTermSetup, add_archive_timestamp
 from signing.pades import sign_with_key
 from signing.pki import Credentials
 from signing.timestamps import TimeStamper
+from signing.workers import DocumentWorkers
 
 
 async def after_fully_signed(
@@ -33,12 +35,13 @@ async def after_fully_signed(
     timestamper: TimeStamper,
     connection: BaseDBAsyncClient,
     long_term: LongTermSetup | None = None,
+    workers: DocumentWorkers | None = None,
 ) -> None:
     if protocol.supersedes_id is not None:
         from models.workflow.appeal_correction import apply_correction
 
         await apply_correction(viewer, exam, protocol, connection)
-        await seal_extract(exam, protocol, eseal, timestamper, connection)
+        await seal_extract(exam, protocol, eseal, timestamper, connection, workers=workers)
         return
     if protocol.kind is ProtocolKind.ASSESSMENT:
         if await _every_group_signed(exam, connection):
@@ -47,7 +50,7 @@ async def after_fully_signed(
         return
     await _advance(viewer, exam, ExamStatus.COMPLETED, connection)
     certificates = await issue_certificates(exam, protocol, now(), connection)
-    await seal_extract(exam, protocol, eseal, timestamper, connection, long_term)
+    await seal_extract(exam, protocol, eseal, timestamper, connection, long_term, workers)
     await audit(
         connection,
         viewer,
@@ -100,6 +103,26 @@ async def _advance(
     )
 
 
+async def _sealed(
+    pdf: bytes,
+    field: SignatureField,
+    eseal: Credentials,
+    timestamper: TimeStamper,
+    long_term: LongTermSetup | None,
+) -> bytes:
+    sealed = await sign_with_key(
+        pdf,
+        field,
+        eseal,
+        timestamper=timestamper,
+        lock=True,
+        reason="Väljavõte kutsekomisjoni protokollist / Extract of a commission protocol",
+    )
+    if long_term is not None:
+        sealed = await add_archive_timestamp(sealed, long_term)
+    return sealed
+
+
 async def seal_extract(
     exam: Exam,
     protocol: Protocol,
@@ -107,9 +130,10 @@ async def seal_extract(
     timestamper: TimeStamper,
     connection: BaseDBAsyncClient,
     long_term: LongTermSetup | None = None,
+    workers: DocumentWorkers | None = None,
 ) -> None:
     """The school's extract of the signed commission protocol, sealed with the e-seal;
-    with `long_term`, made PAdES B-LTA as the protocol is."""
+    with `long_term`, made PAdES B-LTA as the protocol is. The sealing runs in `workers`."""
     school = await Organisation.get(id=exam.school_id, using_db=connection)
     signature = (
         await Signature.filter(protocol_id=protocol.id).using_db(connection).order_by("-id").first()
@@ -127,16 +151,9 @@ async def seal_extract(
             connection=connection,
         )
     )
-    sealed = await sign_with_key(
-        rendered.pdf,
-        rendered.fields[0],
-        eseal,
-        timestamper=timestamper,
-        lock=True,
-        reason="Väljavõte kutsekomisjoni protokollist / Extract of a commission protocol",
+    sealed = await (workers or DocumentWorkers()).run(
+        _sealed, rendered.pdf, rendered.fields[0], eseal, timestamper, long_term
     )
-    if long_term is not None:
-        sealed = await add_archive_timestamp(sealed, long_term)
     await ProtocolExtract.create(
         using_db=connection,
         protocol_id=protocol.id,

@@ -9,13 +9,12 @@ protocol makes it COMPLETED, issues the certificates and seals the school's extr
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import secrets
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from cryptography import x509
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -40,12 +39,11 @@ from signing.pki import Credentials
 from signing.revocation import RevocationSource, check_signer
 from signing.timestamps import TimeStamper
 from signing.verify import verify_document
+from signing.workers import DocumentWorkers
 
 if TYPE_CHECKING:
     from integrations.sk.mobile_id import MobileIdClient
     from integrations.sk.smart_id import SmartIdClient
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,7 +53,9 @@ class SigningSetup:
     `person_keys` gives a server-held key for a person (development and tests only: in
     production people sign with their own devices and it is None). `eseal` is the system's
     own e-seal that seals extracts. `revocation` answers whether a certificate is revoked
-    (OCSP); every signature is checked by it before it is made and embedded.
+    (OCSP); every signature is checked by it before it is made and embedded. `workers` is
+    where the CPU-bound document work runs (worker processes in the API, see
+    :mod:`signing.workers`).
     """
 
     timestamper: TimeStamper
@@ -67,6 +67,7 @@ class SigningSetup:
     # Smart-ID and Mobile-ID clients (integrations.sk); None where not configured.
     smart_id: SmartIdClient | None = None
     mobile_id: MobileIdClient | None = None
+    workers: DocumentWorkers = field(default_factory=DocumentWorkers)
 
     @property
     def long_term(self) -> LongTermSetup:
@@ -94,13 +95,6 @@ class StartedSigning:
         )
 
 
-async def off_loop(function: Callable[..., Coroutine[Any, Any, T]], *args: Any, **kwargs: Any) -> T:
-    """Run a CPU-bound signing step (PDF preparation, embedding, validation) in a worker
-    thread with its own event loop, so that this loop keeps answering other requests while
-    many signatures are made at once."""
-    return await asyncio.to_thread(lambda: asyncio.run(function(*args, **kwargs)))
-
-
 def signing_failed(error: SigningError, field: Sequence[str] | None = None) -> DomainError:
     return DomainError.of(error.code, error.message, field)
 
@@ -118,8 +112,8 @@ async def _long_term(signed: bytes, last: bool, setup: SigningSetup) -> bytes:
     """PAdES B-LT after every signature; B-LTA (an archive timestamp) after the last one."""
     try:
         if last:
-            return await add_archive_timestamp(signed, setup.long_term)
-        return await add_validation_data(signed, setup.long_term)
+            return await setup.workers.run(add_archive_timestamp, signed, setup.long_term)
+        return await setup.workers.run(add_validation_data, signed, setup.long_term)
     except SigningError as error:
         raise signing_failed(error) from error
 
@@ -195,7 +189,7 @@ async def _record(
     connection: BaseDBAsyncClient,
 ) -> None:
     """Check the new revision as anyone would, then keep it, the signature and its effects."""
-    report = await off_loop(verify_document, signed, trust_roots=setup.trust_roots)
+    report = await setup.workers.run(verify_document, signed, trust_roots=setup.trust_roots)
     mine = next(s for s in report.signatures if s.field_name == signer.field_name)
     if not (mine.intact and mine.trusted):
         raise RuntimeError(f"the new signature does not verify: {mine}")
@@ -226,7 +220,14 @@ async def _record(
     )
     if last:
         await after_fully_signed(
-            viewer, exam, protocol, setup.eseal, setup.timestamper, connection, setup.long_term
+            viewer,
+            exam,
+            protocol,
+            setup.eseal,
+            setup.timestamper,
+            connection,
+            setup.long_term,
+            setup.workers,
         )
 
 
@@ -242,7 +243,8 @@ async def sign_with_server_key(viewer: Viewer, protocol_id: int, setup: SigningS
         await _check_not_revoked(credentials.certificate_pem, setup)
         last = await _is_last(protocol, connection)
         try:
-            signed = await sign_with_key(
+            signed = await setup.workers.run(
+                sign_with_key,
                 document.content,
                 _placement(signer, person),
                 credentials,
@@ -321,7 +323,7 @@ async def prepare_session(
     await check_certificate(certificate, person, setup)
     document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
     try:
-        prepared = await off_loop(
+        prepared = await setup.workers.run(
             prepare_external,
             document.content,
             _placement(signer, person),
@@ -413,7 +415,7 @@ async def embed_signature(
             raise fail("DOCUMENT_CHANGED", ["sessionId"])
         await _check_not_revoked(session.certificate, setup)
         try:
-            signed = await off_loop(
+            signed = await setup.workers.run(
                 complete_external, session.state, signature, timestamper=setup.timestamper
             )
         except SigningError as error:
