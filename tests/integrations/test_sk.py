@@ -26,6 +26,8 @@ from integrations.sk.common import (
 from integrations.sk.mobile_id import valid_phone
 from integrations.sk.smart_id import SmartIdClient, SmartIdConfig
 
+PARTY = "00000000-0000-0000-0000-000000000000"
+
 
 def test_mobile_id_verification_code_matches_the_specification_example():
     # SK-EID/MID 2.4.1: 6 bits from the start and 7 from the end of the hash.
@@ -149,13 +151,13 @@ async def tls_service(tmp_path: Path) -> AsyncIterator[tuple[str, bytes]]:
 
 async def test_only_the_pinned_service_certificate_is_accepted(tls_service):
     url, pinned = tls_service
-    good = SmartIdClient(SmartIdConfig(url, "uuid", "DEMO", pinned_certificates=pinned))
+    good = SmartIdClient(SmartIdConfig(url, PARTY, "DEMO", pinned_certificates=pinned))
     try:
         assert (await good.status("abc")).running
     finally:
         await good.aclose()
     other, _ = _self_signed("127.0.0.1")
-    impostor = SmartIdClient(SmartIdConfig(url, "uuid", "DEMO", pinned_certificates=other))
+    impostor = SmartIdClient(SmartIdConfig(url, PARTY, "DEMO", pinned_certificates=other))
     try:
         with pytest.raises(SkError) as refused:
             await impostor.status("abc")
@@ -166,4 +168,4 @@ async def test_only_the_pinned_service_certificate_is_accepted(tls_service):
 
 def test_an_https_client_without_pinned_certificates_is_refused():
     with pytest.raises(ValueError, match="pinned"):
-        SmartIdClient(SmartIdConfig("https://rp-api.smart-id.com/v3", "uuid", "DEMO"))
+        SmartIdClient(SmartIdConfig("https://rp-api.smart-id.com/v3", PARTY, "DEMO"))
