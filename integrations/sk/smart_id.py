@@ -37,6 +37,7 @@ __all__ = [
     "SmartIdClient",
     "SmartIdConfig",
     "SmartIdSigner",
+    "encode_interactions",
     "interactions",
 ]
 
@@ -85,10 +86,17 @@ def interactions(display_text: str) -> str:
     text = " ".join(display_text.split())
     if not text:
         raise ValueError("the display text is empty")
-    chosen = [
-        {"type": "confirmationMessage", "displayText200": text[:200]},
-        {"type": "displayTextAndPIN", "displayText60": text[:60]},
-    ]
+    return encode_interactions(
+        [
+            {"type": "confirmationMessage", "displayText200": text[:200]},
+            {"type": "displayTextAndPIN", "displayText60": text[:60]},
+        ]
+    )
+
+
+def encode_interactions(chosen: list[dict[str, str]]) -> str:
+    """``BASE64-ENCODE(TO-STRING(MINIFY(interactionsJson)))`` as interactions.html's Python
+    example does it."""
     return base64.b64encode(json.dumps(chosen, separators=(",", ":")).encode()).decode("ascii")
 
 
