@@ -567,3 +567,106 @@ async def test_every_mobile_id_http_error_has_its_code(sim, mobile_id, status, c
     with pytest.raises(SkError) as refused:
         await mobile_id.certificate(PHONE, CODE)
     assert refused.value.code == code
+
+
+# ----- what our client refuses in SK's answers (response_verification.html) ------------------
+
+OK_ANSWER: dict[str, Any] = {  # RawDigestSignatureResponseExampleRSAPSS, shortened values
+    "state": "COMPLETE",
+    "result": {"endResult": "OK", "documentNumber": "PNOEE-30001010004-BVFM-Q"},
+    "signatureProtocol": "RAW_DIGEST_SIGNATURE",
+    "signature": {
+        "value": "AAEC",
+        "flowType": "Notification",
+        "signatureAlgorithm": "rsassa-pss",
+        "signatureAlgorithmParameters": {
+            "hashAlgorithm": "SHA3-512",
+            "maskGenAlgorithm": {
+                "algorithm": "id-mgf1",
+                "parameters": {"hashAlgorithm": "SHA3-512"},
+            },
+            "saltLength": 64,
+            "trailerField": "0xbc",
+        },
+    },
+    "cert": {"value": "AAEC", "certificateLevel": "QUALIFIED"},
+    "interactionTypeUsed": "displayTextAndPIN",
+    "deviceIpAddress": "203.0.113.34",
+    "somethingNew": {"clients": "ignore unknown fields"},
+}
+
+
+def _answering(body: dict[str, Any]) -> SmartIdClient:
+    """A client whose HTTP answers are ``body`` (SK's side replaced, our code as it is)."""
+    client = SmartIdClient(SmartIdConfig("http://127.0.0.1:9/v3", PARTY, "DEMO"))
+    client.http = httpx.AsyncClient(
+        base_url="http://127.0.0.1:9/v3",
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, json=body)),
+    )
+    return client
+
+
+async def test_the_specification_ok_answer_is_accepted():
+    client = _answering(OK_ANSWER)
+    answer = await client.status("x")
+    assert (answer.signature, answer.certificate) == (b"\0\1\2", b"\0\1\2")
+    await client.aclose()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda b: _without(b, "signatureProtocol"),
+        lambda b: _with(b, "ACSP_V2", "signatureProtocol"),
+        lambda b: _without(b, "signature"),
+        lambda b: _without(b, "cert"),
+        lambda b: _without(b, "result", "documentNumber"),
+        lambda b: _with(b, "sha512WithRSAEncryption", "signature", "signatureAlgorithm"),
+        lambda b: _without(b, "signature", "signatureAlgorithmParameters"),
+        lambda b: _with(b, 32, "signature", "signatureAlgorithmParameters", "saltLength"),
+        lambda b: _with(b, "SHA-256", "signature", "signatureAlgorithmParameters",
+                        "maskGenAlgorithm", "parameters", "hashAlgorithm"),
+        lambda b: _with(b, "not base64!", "signature", "value"),
+        lambda b: _with(b, "WAITING", "state"),
+    ],
+)  # fmt: skip
+async def test_an_ok_answer_that_fails_verification_is_a_service_error(change):
+    client = _answering(change(OK_ANSWER))
+    with pytest.raises(SkError) as refused:
+        await client.status("x")
+    assert refused.value.code == "SIGNING_SERVICE_ERROR"
+    await client.aclose()
+
+
+async def test_an_advanced_certificate_is_not_qualified():
+    client = _answering(_with(OK_ANSWER, "ADVANCED", "cert", "certificateLevel"))
+    with pytest.raises(SkError) as refused:
+        await client.status("x")
+    assert refused.value.code == "SMART_ID_NO_QUALIFIED_ACCOUNT"
+    await client.aclose()
+
+
+@pytest.mark.parametrize(
+    "vc",
+    [None, {"type": "numeric4"}, {"type": "alphaNumeric4", "value": "4927"},
+     {"type": "numeric4", "value": "49270"}],
+)  # fmt: skip
+async def test_a_signature_start_without_a_usable_code_is_a_service_error(vc):
+    from integrations.sk.smart_id import SmartIdSigner
+
+    body: dict[str, Any] = {"sessionID": "56e1c1d0-dc07-4c71-890b-6200856b8c75"}
+    if vc is not None:
+        body["vc"] = vc
+    client = _answering(body)
+    with pytest.raises(SkError) as refused:
+        await client.start_signature(SmartIdSigner("PNOEE-1-X-Q", b""), bytes(32), "SHA-256", "x")
+    assert refused.value.code == "SIGNING_SERVICE_ERROR"
+    await client.aclose()
+    # NotificationSigningResponseExample: shown as received
+    client = _answering({**body, "vc": {"type": "numeric4", "value": "4927"}})
+    signer = SmartIdSigner("PNOEE-1-X-Q", b"")
+    assert await client.start_signature(signer, bytes(32), "SHA-256", "x") == (
+        body["sessionID"],
+        "4927",
+    )
+    await client.aclose()
