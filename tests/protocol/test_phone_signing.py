@@ -43,7 +43,8 @@ async def test_a_phone_signature_is_embedded_and_independently_valid(
     started = await start(phone_api, protocol["id"], member, method)
     assert started["userErrors"] == []
     code = started["verificationCode"]
-    assert len(code) == 4 and code.isdigit()
+    assert len(code) == 4
+    assert code.isdigit()
     if method == "MOBILE_ID":  # computed from the hash; Smart-ID's is SK's random one
         assert code == mobile_id_verification_code(base64.b64decode(started["hash"]))
     assert started["session"]["status"] == "WAITING"
