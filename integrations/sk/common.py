@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import ipaddress
+import re
 import ssl
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ __all__ = [
     "check_service_url",
     "http_client",
     "json_object",
+    "long_poll_ms",
     "mobile_id_verification_code",
     "pinned_context",
     "smart_id_verification_code",
@@ -59,10 +61,16 @@ class PhoneSession:
     certificate: bytes | None = None
 
 
-def smart_id_verification_code(digest: bytes) -> str:
-    """Smart-ID: the last two bytes of SHA-256 of the signed digest, as an integer mod 10000,
-    shown as four digits."""
-    tail = hashlib.sha256(digest).digest()[-2:]
+def smart_id_verification_code(challenge: bytes) -> str:
+    """Smart-ID's verification code computed by the relying party: the last two bytes of
+    SHA-256 of the bytes, big-endian, mod 10000, four digits.
+
+    RP API v3 uses it for notification-based *authentication* only (of ``rpChallenge``,
+    notification_based_flows.html "Verification codes for authentication requests"). For
+    *signature* sessions the code is random and chosen by SK: it comes in the ``vc`` of the
+    answer and must be shown as received (see :meth:`SmartIdClient.start_signature`).
+    """
+    tail = hashlib.sha256(challenge).digest()[-2:]
     return f"{int.from_bytes(tail, 'big') % 10000:04d}"
 
 
@@ -158,13 +166,17 @@ async def send(
     statuses: dict[int, str],
     json: dict[str, Any] | None = None,
     params: dict[str, Any] | None = None,
+    problems: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Send one request; HTTP errors become :class:`SkError` by ``statuses``.
 
+    ``problems``: codes of an RFC 9457 error answer (``errors[].code``, Smart-ID RP API 3.2)
+    that name a more precise user-error code than the HTTP status does.
+
     Raises:
         SkError: A timeout or connection failure (SIGNING_SERVICE_UNAVAILABLE), an HTTP
-            error (by ``statuses``; other 5xx SIGNING_SERVICE_UNAVAILABLE, other 4xx
-            SIGNING_SERVICE_ERROR) or a malformed answer.
+            error (by ``problems``, then ``statuses``; other 5xx SIGNING_SERVICE_UNAVAILABLE,
+            other 4xx SIGNING_SERVICE_ERROR) or a malformed answer.
     """
     try:
         response = await client.request(method, path, json=json, params=params)
@@ -173,7 +185,7 @@ async def send(
     except httpx.HTTPError as e:
         raise SkError("SIGNING_SERVICE_UNAVAILABLE", f"{type(e).__name__}") from e
     if response.status_code != 200:
-        code = statuses.get(response.status_code)
+        code = _problem_code(response, problems or {}) or statuses.get(response.status_code)
         if code is None:
             code = (
                 "SIGNING_SERVICE_UNAVAILABLE"
@@ -182,6 +194,29 @@ async def send(
             )
         raise SkError(code, f"HTTP {response.status_code} on {method} {path.split('/')[0]}")
     return json_object(response)
+
+
+def _problem_code(response: httpx.Response, problems: dict[str, str]) -> str | None:
+    if not problems:
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    for error in errors if isinstance(errors, list) else []:
+        if isinstance(error, dict) and error.get("code") in problems:
+            return problems[error["code"]]
+    return None
+
+
+def long_poll_ms(value: int, minimum: int = 1000, maximum: int = 120_000) -> int:
+    """``timeoutMs`` within the service's bounds (Smart-ID: 1000..120000, a value outside is
+    a 400; Mobile-ID reverts silently to about the same bounds)."""
+    return max(minimum, min(maximum, value))
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -204,6 +239,15 @@ class ServiceConfig:
     long_poll_ms: int = 5000
     timeout_seconds: float | None = None
 
+    def __post_init__(self) -> None:
+        # Both APIs: relyingPartyUUID is a lower-case canonical UUID (MID README 2.2 "only
+        # small caps"; RP API v3 schema RelyingPartyUUID, format uuid); relyingPartyName is
+        # limited to 32 bytes of UTF-8 (RP API v3 api_details.html "Interface authentication").
+        if not _UUID.fullmatch(self.relying_party_uuid):
+            raise ValueError("the relying party UUID must be a lower-case canonical UUID")
+        if not self.relying_party_name or len(self.relying_party_name.encode()) > 32:
+            raise ValueError("the relying party name must be 1..32 bytes of UTF-8")
+
 
 class ServiceClient:
     """One httpx connection pool to an SK service."""
@@ -212,7 +256,7 @@ class ServiceClient:
         self.http: httpx.AsyncClient = http_client(
             config.url,
             config.pinned_certificates,
-            config.timeout_seconds or config.long_poll_ms / 1000 + 5,
+            config.timeout_seconds or long_poll_ms(config.long_poll_ms) / 1000 + 5,
         )
         self.party = {
             "relyingPartyUUID": config.relying_party_uuid,

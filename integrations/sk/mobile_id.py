@@ -1,8 +1,8 @@
-"""Mobile-ID REST API (SK-EID/MID): certificate, signature session, status long poll.
+"""Mobile-ID REST API (SK-EID/MID README): certificate, signature session, status long poll.
 
-``POST certificate`` (phone number and personal code) → the signing certificate;
-``POST signature`` with the hash → session id; ``GET signature/session/<id>?timeoutMs=``
-until ``COMPLETE``. The verification code is computed here from the hash.
+``POST certificate`` (phone number and personal code) → the signing certificate (3.1);
+``POST signature`` with the hash → session id (3.2); ``GET signature/session/<id>?timeoutMs=``
+until ``COMPLETE`` (3.3). The verification code is computed here from the hash (2.4.1).
 """
 
 from __future__ import annotations
@@ -18,11 +18,21 @@ from integrations.sk.common import (
     ServiceConfig,
     SkError,
     b64decode,
+    long_poll_ms,
     mobile_id_verification_code,
     send,
 )
 
-__all__ = ["END_RESULTS", "HTTP_STATUSES", "MobileIdClient", "MobileIdConfig", "valid_phone"]
+__all__ = [
+    "END_RESULTS",
+    "HTTP_STATUSES",
+    "LANGUAGES",
+    "SIGNATURE_ALGORITHMS",
+    "MobileIdClient",
+    "MobileIdConfig",
+    "display_text_and_format",
+    "valid_phone",
+]
 
 HTTP_STATUSES = {
     400: "SIGNING_SERVICE_ERROR",
@@ -42,8 +52,38 @@ END_RESULTS = {
     "SIM_ERROR": "MOBILE_ID_SIM_ERROR",
 }
 _HASH_TYPES = {"SHA-256": "SHA256", "SHA-384": "SHA384", "SHA-512": "SHA512"}
+_HASH_SIZES = {"SHA-256": 32, "SHA-384": 48, "SHA-512": 64}
+# 3.3.5 signature.algorithm: the hashType's name, then EC or RSA.
+SIGNATURE_ALGORITHMS = {
+    f"{name}With{kind}Encryption" for name in _HASH_TYPES.values() for kind in ("EC", "RSA")
+}
+LANGUAGES = ("EST", "ENG", "RUS", "LIT")
+# GSM 03.38: the default alphabet, and the extension table (each of those takes two places).
+_GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+_GSM7_EXTENSION = set("€[]^|{}\\~")
 # Mobile-ID serves Estonian (+372) and Lithuanian (+370) numbers.
 _PHONE = re.compile(r"\+37[02][0-9]{7,8}")
+
+
+def display_text_and_format(text: str) -> tuple[str, str]:
+    """``displayText`` and ``displayTextFormat`` (3.2.3): GSM-7 when every character is in its
+    alphabet (up to 100 places, at most 5 extension characters), else UCS-2 (up to 50
+    characters) — GSM-7 would turn õ, š, ž into spaces."""
+    text = " ".join(text.split())
+    if all(c in _GSM7 or c in _GSM7_EXTENSION for c in text):
+        out, places, extensions = [], 0, 0
+        for c in text:
+            extra = c in _GSM7_EXTENSION
+            if places + 1 + extra > 100 or extensions + extra > 5:
+                break
+            out.append(c)
+            places += 1 + extra
+            extensions += extra
+        return "".join(out), "GSM-7"
+    return text[:50], "UCS-2"
 
 
 def valid_phone(phone_number: str) -> str | None:
@@ -61,6 +101,11 @@ class MobileIdConfig(ServiceConfig):
     """
 
     language: str = "EST"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.language not in LANGUAGES:
+            raise ValueError(f"the Mobile-ID language is one of {', '.join(LANGUAGES)}")
 
 
 class MobileIdClient(ServiceClient):
@@ -109,6 +154,9 @@ class MobileIdClient(ServiceClient):
         Returns:
             SK's session id and the verification code to show.
         """
+        if _HASH_SIZES.get(hash_function) != len(digest):
+            raise ValueError(f"unsupported hash {hash_function} or a digest of another length")
+        text, text_format = display_text_and_format(display_text)
         body = await send(
             self.http,
             "POST",
@@ -119,8 +167,8 @@ class MobileIdClient(ServiceClient):
                 "hash": base64.b64encode(digest).decode("ascii"),
                 "hashType": _HASH_TYPES[hash_function],
                 "language": self.config.language,
-                "displayText": display_text[:40],
-                "displayTextFormat": "GSM-7",
+                "displayText": text,
+                "displayTextFormat": text_format,
             },
         )
         session_id = body.get("sessionID")
@@ -139,7 +187,7 @@ class MobileIdClient(ServiceClient):
             "GET",
             f"signature/session/{session_id}",
             statuses=HTTP_STATUSES,
-            params={"timeoutMs": self.config.long_poll_ms},
+            params={"timeoutMs": long_poll_ms(self.config.long_poll_ms)},
         )
         state = answer.get("state")
         if state == "RUNNING":
@@ -156,6 +204,8 @@ class MobileIdClient(ServiceClient):
         signature = answer.get("signature")
         if not isinstance(signature, dict):
             raise SkError("SIGNING_SERVICE_ERROR", "OK without signature")
+        if signature.get("algorithm") not in SIGNATURE_ALGORITHMS:
+            raise SkError("SIGNING_SERVICE_ERROR", "unexpected signature algorithm")
         cert = answer.get("cert")
         return PhoneSession(
             running=False,

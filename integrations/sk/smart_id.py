@@ -1,15 +1,21 @@
 """Smart-ID relying-party API v3: certificate choice, then a notification signature session.
 
-Flow (SK-EID/smart-id-documentation, RP API v3): ``POST certificatechoice/notification/etsi/
-PNOEE-<code>`` → session whose result names the document number and the signing
-certificate; ``POST signature/notification/document/<number>`` with the digest
-(``RAW_DIGEST_SIGNATURE``, RSASSA-PSS) → session id and verification code; ``GET
-session/<id>?timeoutMs=`` (long poll) until ``COMPLETE``.
+Flow (SK-EID/smart-id-documentation, RP API 3.1/3.2, ``_/static/RP-API_V3.yml`` and
+``rp-api/overview_of_api_endpoints.html`` "Notification based signing without prior
+authentication"): ``POST signature/certificate-choice/notification/etsi/PNOEE-<code>`` →
+session whose result names the document number and the signing certificate; ``POST
+signature/notification/document/<number>`` with the digest (``RAW_DIGEST_SIGNATURE``,
+``rsassa-pss``) and the Base64-encoded ``interactions`` → session id and SK's random
+verification code (shown as received); ``GET session/<id>?timeoutMs=`` (long poll, 1000..
+120000 ms) until ``COMPLETE``. (RP API 3.0's ``certificatechoice/notification/...``,
+``allowedInteractionsOrder`` and RP-computed codes were never widely released and are gone.)
 """
 
 from __future__ import annotations
 
 import base64
+import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -20,13 +26,24 @@ from integrations.sk.common import (
     ServiceConfig,
     SkError,
     b64decode,
+    long_poll_ms,
     send,
-    smart_id_verification_code,
 )
 
-__all__ = ["END_RESULTS", "HTTP_STATUSES", "SmartIdClient", "SmartIdConfig", "SmartIdSigner"]
+__all__ = [
+    "END_RESULTS",
+    "HTTP_STATUSES",
+    "SESSION_STATUSES",
+    "SmartIdClient",
+    "SmartIdConfig",
+    "SmartIdSigner",
+    "encode_interactions",
+    "interactions",
+]
 
-# HTTP statuses of the RP API and the user-error code each becomes.
+# HTTP statuses of the session-creating requests and the user-error code each becomes
+# (RP-API_V3.yml responses 400..580; 471 and 472 are RP API <= 3.1, replaced in 3.2 by 404
+# with an RFC 9457 ``errors[].code``, see PROBLEMS).
 HTTP_STATUSES = {
     400: "SIGNING_SERVICE_ERROR",
     401: "SIGNING_SERVICE_UNAUTHORIZED",
@@ -37,7 +54,12 @@ HTTP_STATUSES = {
     480: "SIGNING_CLIENT_OUTDATED",
     580: "SIGNING_SERVICE_MAINTENANCE",
 }
-# Session end results other than OK.
+# GET session/<id>: a 404 is a session SK does not know (any more), not a missing account.
+SESSION_STATUSES = {**HTTP_STATUSES, 404: "SIGNING_SERVICE_ERROR"}
+# RFC 9457 error codes of RP API 3.2 (changes.html "RP 3.2.0"; example
+# NotFoundErrorResponseWithErrorsFieldJsonExample).
+PROBLEMS = {"NO_SUITABLE_ACCOUNT_FOUND": "SMART_ID_NO_QUALIFIED_ACCOUNT"}
+# Session end results other than OK (SessionStatusResponse result.endResult).
 END_RESULTS = {
     "USER_REFUSED": "SIGNING_REFUSED",
     "USER_REFUSED_CERT_CHOICE": "SIGNING_REFUSED",
@@ -51,7 +73,31 @@ END_RESULTS = {
     "EXPECTED_LINKED_SESSION": "SIGNING_SERVICE_ERROR",
     "SERVER_ERROR": "SIGNING_SERVICE_ERROR",
 }
-_HASH_NAMES = {"SHA-256", "SHA-384", "SHA-512"}
+# HashAlgorithm of the API; rsassa-pss's salt is as long as the hash (saltLength).
+_HASH_SIZES = {"SHA-256": 32, "SHA-384": 48, "SHA-512": 64, "SHA3-256": 32, "SHA3-384": 48,
+               "SHA3-512": 64}  # fmt: skip
+_VC = re.compile(r"[0-9]{4}")
+
+
+def interactions(display_text: str) -> str:
+    """The ``interactions`` of a notification signature: ``confirmationMessage`` (up to 200
+    characters), falling back to ``displayTextAndPIN`` (up to 60), as minified JSON, Base64
+    (interactions.html "Base64 encoding interactions"; empty texts are a 400)."""
+    text = " ".join(display_text.split())
+    if not text:
+        raise ValueError("the display text is empty")
+    return encode_interactions(
+        [
+            {"type": "confirmationMessage", "displayText200": text[:200]},
+            {"type": "displayTextAndPIN", "displayText60": text[:60]},
+        ]
+    )
+
+
+def encode_interactions(chosen: list[dict[str, str]]) -> str:
+    """``BASE64-ENCODE(TO-STRING(MINIFY(interactionsJson)))`` as interactions.html's Python
+    example does it."""
+    return base64.b64encode(json.dumps(chosen, separators=(",", ":")).encode()).decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -75,57 +121,57 @@ class SmartIdClient(ServiceClient):
         self.config = config
 
     async def signer(self, personal_code: str, *, wait_seconds: float = 10.0) -> SmartIdSigner:
-        """Choose the person's qualified signing certificate (no interaction on the phone).
+        """Choose the person's qualified signing certificate: a notification certificate-choice
+        session (the app asks which device only if the person has several accounts).
 
         Raises:
-            SkError: Account not found, no qualified account, service errors.
+            SkError: Account not found, no qualified account, refused, service errors.
         """
         body = await send(
             self.http,
             "POST",
-            f"certificatechoice/notification/etsi/PNOEE-{personal_code}",
+            f"signature/certificate-choice/notification/etsi/PNOEE-{personal_code}",
             statuses=HTTP_STATUSES,
+            problems=PROBLEMS,
             json={**self.party, "certificateLevel": "QUALIFIED"},
         )
         session_id = _text(body.get("sessionID"), "sessionID")
         deadline = time.monotonic() + wait_seconds
         while True:
-            answer = await self._status(session_id, min(self.config.long_poll_ms, 1000))
+            answer = await self._status(session_id, 1000)
             if answer.get("state") == "COMPLETE":
                 break
+            if answer.get("state") != "RUNNING":
+                raise SkError("SIGNING_SERVICE_ERROR", f"unknown state {answer.get('state')!r}")
             if time.monotonic() > deadline:
                 raise SkError("SIGNING_SERVICE_UNAVAILABLE", "certificate choice did not end")
         _raise_for_end_result(answer)
         result = answer.get("result")
-        cert = answer.get("cert")
-        if not isinstance(result, dict) or not isinstance(cert, dict):
-            raise SkError("SIGNING_SERVICE_ERROR", "certificate choice without result or cert")
-        if cert.get("certificateLevel") != "QUALIFIED":
-            raise SkError("SMART_ID_NO_QUALIFIED_ACCOUNT", "certificate level is not QUALIFIED")
+        assert isinstance(result, dict)  # _raise_for_end_result checked it
         return SmartIdSigner(
             document_number=_text(result.get("documentNumber"), "documentNumber"),
-            certificate=b64decode(cert.get("value"), "cert.value"),
+            certificate=_qualified_certificate(answer),
         )
 
     async def start_signature(
         self, signer: SmartIdSigner, digest: bytes, hash_function: str, display_text: str
     ) -> tuple[str, str]:
-        """Send the digest to the person's app (RSASSA-PSS).
+        """Send the digest to the person's app (``RAW_DIGEST_SIGNATURE``, RSASSA-PSS).
 
         Returns:
-            SK's session id and the verification code to show.
+            SK's session id and SK's verification code, to show as received.
 
         Raises:
-            SkError: Service errors; a verification code that differs from the one computed
-                here (SIGNING_SERVICE_ERROR).
+            SkError: Service errors; an answer without a usable ``vc`` (SIGNING_SERVICE_ERROR).
         """
-        if hash_function not in _HASH_NAMES:
-            raise ValueError(f"unsupported hash {hash_function}")
+        if _HASH_SIZES.get(hash_function) != len(digest):
+            raise ValueError(f"unsupported hash {hash_function} or a digest of another length")
         body = await send(
             self.http,
             "POST",
             f"signature/notification/document/{signer.document_number}",
             statuses=HTTP_STATUSES,
+            problems=PROBLEMS,
             json={
                 **self.party,
                 "certificateLevel": "QUALIFIED",
@@ -135,21 +181,25 @@ class SmartIdClient(ServiceClient):
                     "signatureAlgorithm": "rsassa-pss",
                     "signatureAlgorithmParameters": {"hashAlgorithm": hash_function},
                 },
-                "interactions": [
-                    {"type": "confirmationMessage", "displayText200": display_text[:200]},
-                    {"type": "displayTextAndPIN", "displayText60": display_text[:60]},
-                ],
+                "interactions": interactions(display_text),
             },
         )
         session_id = _text(body.get("sessionID"), "sessionID")
-        code = smart_id_verification_code(digest)
+        # notification_based_flows.html "Verification codes for signature requests": random,
+        # from SK, type numeric4; the RP shows it as it is.
         vc = body.get("vc")
-        if isinstance(vc, dict) and vc.get("value") not in (None, code):
-            raise SkError("SIGNING_SERVICE_ERROR", "the service's verification code differs")
-        return session_id, code
+        if (
+            not isinstance(vc, dict)
+            or vc.get("type") != "numeric4"
+            or not isinstance(vc.get("value"), str)
+            or not _VC.fullmatch(vc["value"])
+        ):
+            raise SkError("SIGNING_SERVICE_ERROR", "no usable verification code (vc)")
+        return session_id, vc["value"]
 
     async def status(self, session_id: str) -> PhoneSession:
-        """One long poll of a signature session.
+        """One long poll of a signature session; an OK answer is checked as
+        response_verification.html "Initial session response check" asks.
 
         Raises:
             SkError: Service errors, malformed answers.
@@ -163,15 +213,18 @@ class SmartIdClient(ServiceClient):
             _raise_for_end_result(answer)
         except SkError as error:
             return PhoneSession(running=False, error_code=error.code)
-        signature, cert = answer.get("signature"), answer.get("cert")
-        if not isinstance(signature, dict) or not isinstance(cert, dict):
-            raise SkError("SIGNING_SERVICE_ERROR", "OK without signature or cert")
-        if signature.get("signatureAlgorithm") not in (None, "rsassa-pss"):
-            raise SkError("SIGNING_SERVICE_ERROR", "unexpected signature algorithm")
+        result, signature = answer.get("result"), answer.get("signature")
+        if answer.get("signatureProtocol") != "RAW_DIGEST_SIGNATURE":
+            raise SkError("SIGNING_SERVICE_ERROR", "signatureProtocol is not RAW_DIGEST_SIGNATURE")
+        if not isinstance(signature, dict):
+            raise SkError("SIGNING_SERVICE_ERROR", "OK without signature")
+        assert isinstance(result, dict)
+        _text(result.get("documentNumber"), "documentNumber")
+        _check_pss(signature)
         return PhoneSession(
             running=False,
             signature=b64decode(signature.get("value"), "signature.value"),
-            certificate=b64decode(cert.get("value"), "cert.value"),
+            certificate=_qualified_certificate(answer),
         )
 
     async def _status(self, session_id: str, timeout_ms: int) -> dict[str, Any]:
@@ -179,8 +232,8 @@ class SmartIdClient(ServiceClient):
             self.http,
             "GET",
             f"session/{session_id}",
-            statuses=HTTP_STATUSES,
-            params={"timeoutMs": timeout_ms},
+            statuses=SESSION_STATUSES,
+            params={"timeoutMs": long_poll_ms(timeout_ms)},
         )
 
 
@@ -188,6 +241,36 @@ def _text(value: object, what: str) -> str:
     if not isinstance(value, str) or not value:
         raise SkError("SIGNING_SERVICE_ERROR", f"{what} missing")
     return value
+
+
+def _qualified_certificate(answer: dict[str, Any]) -> bytes:
+    cert = answer.get("cert")
+    if not isinstance(cert, dict):
+        raise SkError("SIGNING_SERVICE_ERROR", "OK without cert")
+    if cert.get("certificateLevel") != "QUALIFIED":
+        raise SkError("SMART_ID_NO_QUALIFIED_ACCOUNT", "certificate level is not QUALIFIED")
+    return b64decode(cert.get("value"), "cert.value")
+
+
+def _check_pss(signature: dict[str, Any]) -> None:
+    """The signature is the RSASSA-PSS asked for: its hash one of the API's, MGF1 with the same
+    hash, the salt as long as the hash (SignatureAlgorithmParametersInResponse)."""
+    if signature.get("signatureAlgorithm") != "rsassa-pss":
+        raise SkError("SIGNING_SERVICE_ERROR", "unexpected signature algorithm")
+    parameters = signature.get("signatureAlgorithmParameters")
+    if not isinstance(parameters, dict):
+        raise SkError("SIGNING_SERVICE_ERROR", "rsassa-pss without its parameters")
+    hash_name = parameters.get("hashAlgorithm")
+    if hash_name not in _HASH_SIZES:
+        raise SkError("SIGNING_SERVICE_ERROR", "unexpected hash algorithm")
+    mgf = parameters.get("maskGenAlgorithm")
+    if isinstance(mgf, dict):
+        mgf_parameters = mgf.get("parameters")
+        mgf_hash = mgf_parameters.get("hashAlgorithm") if isinstance(mgf_parameters, dict) else None
+        if mgf.get("algorithm") != "id-mgf1" or mgf_hash not in (None, hash_name):
+            raise SkError("SIGNING_SERVICE_ERROR", "unexpected mask generation")
+    if parameters.get("saltLength", _HASH_SIZES[hash_name]) != _HASH_SIZES[hash_name]:
+        raise SkError("SIGNING_SERVICE_ERROR", "unexpected salt length")
 
 
 def _raise_for_end_result(answer: dict[str, Any]) -> None:

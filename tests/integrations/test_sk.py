@@ -26,6 +26,8 @@ from integrations.sk.common import (
 from integrations.sk.mobile_id import valid_phone
 from integrations.sk.smart_id import SmartIdClient, SmartIdConfig
 
+PARTY = "00000000-0000-0000-0000-000000000000"
+
 
 def test_mobile_id_verification_code_matches_the_specification_example():
     # SK-EID/MID 2.4.1: 6 bits from the start and 7 from the end of the hash.
@@ -88,7 +90,7 @@ def test_settings_keep_phone_signing_off_until_configured_and_refuse_half_settin
         Settings.from_env()
 
 
-def _self_signed(host: str) -> tuple[bytes, bytes]:
+def _self_signed(host: str, valid: tuple[int, int] = (-1, 1)) -> tuple[bytes, bytes]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
     now = dt.datetime.now(dt.UTC)
@@ -98,8 +100,8 @@ def _self_signed(host: str) -> tuple[bytes, bytes]:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
+        .not_valid_before(now + dt.timedelta(days=valid[0]))
+        .not_valid_after(now + dt.timedelta(days=valid[1]))
         .add_extension(
             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address(host))]),
             critical=False,
@@ -115,9 +117,15 @@ def _self_signed(host: str) -> tuple[bytes, bytes]:
 
 
 @pytest.fixture
-async def tls_service(tmp_path: Path) -> AsyncIterator[tuple[str, bytes]]:
+def validity() -> tuple[int, int]:
+    """Days from now of the service certificate's notBefore and notAfter."""
+    return (-1, 1)
+
+
+@pytest.fixture
+async def tls_service(tmp_path: Path, validity) -> AsyncIterator[tuple[str, bytes]]:
     """An https server on loopback answering every request with a RUNNING session."""
-    cert_pem, key_pem = _self_signed("127.0.0.1")
+    cert_pem, key_pem = _self_signed("127.0.0.1", validity)
     (tmp_path / "c.pem").write_bytes(cert_pem)
     (tmp_path / "k.pem").write_bytes(key_pem)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -149,13 +157,13 @@ async def tls_service(tmp_path: Path) -> AsyncIterator[tuple[str, bytes]]:
 
 async def test_only_the_pinned_service_certificate_is_accepted(tls_service):
     url, pinned = tls_service
-    good = SmartIdClient(SmartIdConfig(url, "uuid", "DEMO", pinned_certificates=pinned))
+    good = SmartIdClient(SmartIdConfig(url, PARTY, "DEMO", pinned_certificates=pinned))
     try:
         assert (await good.status("abc")).running
     finally:
         await good.aclose()
     other, _ = _self_signed("127.0.0.1")
-    impostor = SmartIdClient(SmartIdConfig(url, "uuid", "DEMO", pinned_certificates=other))
+    impostor = SmartIdClient(SmartIdConfig(url, PARTY, "DEMO", pinned_certificates=other))
     try:
         with pytest.raises(SkError) as refused:
             await impostor.status("abc")
@@ -164,6 +172,33 @@ async def test_only_the_pinned_service_certificate_is_accepted(tls_service):
         await impostor.aclose()
 
 
+async def test_pinned_certificates_may_hold_the_next_one_too(tls_service):
+    # https_pinning.html lists the certificate in use and its successor: a PEM file with
+    # both keeps working across SK's change of certificate.
+    url, pinned = tls_service
+    successor, _ = _self_signed("127.0.0.1", (0, 400))
+    client = SmartIdClient(
+        SmartIdConfig(url, PARTY, "DEMO", pinned_certificates=successor + pinned)
+    )
+    try:
+        assert (await client.status("abc")).running
+    finally:
+        await client.aclose()
+
+
+@pytest.mark.parametrize("validity", [(-30, -1)])
+async def test_an_expired_pinned_certificate_is_not_accepted(tls_service):
+    # api_details.html "RP API endpoint authentication": the certificate must also be valid
+    url, pinned = tls_service
+    client = SmartIdClient(SmartIdConfig(url, PARTY, "DEMO", pinned_certificates=pinned))
+    try:
+        with pytest.raises(SkError) as refused:
+            await client.status("abc")
+        assert refused.value.code == "SIGNING_SERVICE_UNAVAILABLE"
+    finally:
+        await client.aclose()
+
+
 def test_an_https_client_without_pinned_certificates_is_refused():
     with pytest.raises(ValueError, match="pinned"):
-        SmartIdClient(SmartIdConfig("https://rp-api.smart-id.com/v3", "uuid", "DEMO"))
+        SmartIdClient(SmartIdConfig("https://rp-api.smart-id.com/v3", PARTY, "DEMO"))

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from integrations.sk.common import mobile_id_verification_code, smart_id_verification_code
+from integrations.sk.common import mobile_id_verification_code
 from models.enums import SignatureMethod, SigningSessionStatus
 from models.events import Event, Topic
 from models.protocol import ProtocolDocument, Signature, SigningSession
@@ -25,8 +25,6 @@ from tests.signing.validators import (
     assert_pdfsig_valid,
     make_nss_db,
 )
-
-CODES = {"SMART_ID": smart_id_verification_code, "MOBILE_ID": mobile_id_verification_code}
 
 
 async def _protocol(api, held: HeldExam):  # type: ignore[no-untyped-def]
@@ -45,7 +43,10 @@ async def test_a_phone_signature_is_embedded_and_independently_valid(
     started = await start(phone_api, protocol["id"], member, method)
     assert started["userErrors"] == []
     code = started["verificationCode"]
-    assert code == CODES[method](base64.b64decode(started["hash"]))
+    assert len(code) == 4
+    assert code.isdigit()
+    if method == "MOBILE_ID":  # computed from the hash; Smart-ID's is SK's random one
+        assert code == mobile_id_verification_code(base64.b64decode(started["hash"]))
     assert started["session"]["status"] == "WAITING"
     # the phone shows the same code
     shown = (await sim.get("/_sim/sessions")).json()
@@ -93,6 +94,9 @@ async def _unchanged(protocol_id: str, before: bytes) -> None:
         ("SMART_ID", {"startStatus": 403}, "SIGNING_SERVICE_UNAUTHORIZED"),
         ("SMART_ID", {"startStatus": 404}, "SIGNING_ACCOUNT_NOT_FOUND"),
         ("SMART_ID", {"startStatus": 471}, "SMART_ID_NO_QUALIFIED_ACCOUNT"),
+        ("SMART_ID", {"noSuitableAccount": True}, "SMART_ID_NO_QUALIFIED_ACCOUNT"),
+        ("SMART_ID", {"certificateChoiceEndResult": "USER_REFUSED_CERT_CHOICE"},
+         "SIGNING_REFUSED"),
         ("SMART_ID", {"startStatus": 472}, "SMART_ID_ACCOUNT_ACTION_NEEDED"),
         ("SMART_ID", {"startStatus": 480}, "SIGNING_CLIENT_OUTDATED"),
         ("SMART_ID", {"startStatus": 580}, "SIGNING_SERVICE_MAINTENANCE"),
@@ -101,7 +105,7 @@ async def _unchanged(protocol_id: str, before: bytes) -> None:
         ("MOBILE_ID", {"startStatus": 500}, "SIGNING_SERVICE_UNAVAILABLE"),
         ("MOBILE_ID", {"otherCertificate": True}, "CERTIFICATE_NOT_SIGNERS"),
     ],
-)
+)  # fmt: skip
 async def test_refused_at_start_nothing_is_kept(
     phone_api, held: HeldExam, sim, method, behaviour, code
 ):
@@ -141,6 +145,8 @@ async def test_unknown_accounts_and_bad_phone_numbers(phone_api, held: HeldExam,
         ("SMART_ID", {"endResult": "DOCUMENT_UNUSABLE"}, "SMART_ID_DOCUMENT_UNUSABLE"),
         ("SMART_ID", {"endResult": "REQUIRED_INTERACTION_NOT_SUPPORTED_BY_APP"},
          "SMART_ID_APP_UNSUPPORTED"),
+        ("SMART_ID", {"endResult": "USER_REFUSED_INTERACTION"}, "SIGNING_REFUSED"),
+        ("SMART_ID", {"endResult": "SERVER_ERROR"}, "SIGNING_SERVICE_ERROR"),
         ("SMART_ID", {"malformed": True}, "SIGNING_SERVICE_ERROR"),
         ("SMART_ID", {"badSignature": True}, "SIGNATURE_INVALID"),
         ("MOBILE_ID", {"endResult": "USER_CANCELLED"}, "SIGNING_REFUSED"),
@@ -254,7 +260,11 @@ async def test_a_service_that_does_not_answer_in_time(
     await behave(sim, confirm="command", hangSeconds=1.5)
     impatient = SmartIdClient(
         SmartIdConfig(
-            f"{sk_simulator}/smart-id/v3", "uuid", "DEMO", long_poll_ms=1000, timeout_seconds=0.5
+            f"{sk_simulator}/smart-id/v3",
+            "00000000-0000-0000-0000-000000000000",
+            "DEMO",
+            long_poll_ms=1000,
+            timeout_seconds=0.5,
         )
     )
     try:
