@@ -112,9 +112,8 @@ class HttpOcsp(RevocationSource):
 
 @lru_cache(maxsize=4)
 def _certomancer_arch(config: Path, modified: float) -> object:
-    from certomancer.registry import ArchLabel, CertomancerConfig
-
     import yaml
+    from certomancer.registry import ArchLabel, CertomancerConfig
 
     # Keys load when used: the responder needs its own, never the persons' (loading every
     # person's key would cost seconds per process once the PKI has issued a few hundred).
