@@ -111,4 +111,5 @@ def signing_setup(settings: Settings) -> SigningSetup:
         revocation=revocation,
         person_keys=person_keys if settings.server_signing and pki is not None else None,
         session_lifetime=timedelta(seconds=settings.signing_session_seconds),
+        phone_start_wait=timedelta(milliseconds=settings.signing_start_wait_ms),
     )

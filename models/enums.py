@@ -94,6 +94,7 @@ class SigningSessionStatus(StrEnum):
 
     Published as `data["status"]` of `models.events.Topic.SIGNING_SESSION` events."""
 
+    PREPARING = "PREPARING"  # phone methods: certificate, document and request under way
     WAITING = "WAITING"  # started; waiting for the person's device
     SIGNED = "SIGNED"  # the signature is embedded in the protocol
     FAILED = "FAILED"  # ended with an error code (refused, timeout, wrong certificate, ...)

@@ -159,10 +159,12 @@ class ProtocolMutation:
     @strawberry.mutation(
         description="Step one of signing with an ID-card, Smart-ID or Mobile-ID. ID-card: the "
         "certificate is checked and the hash the card must sign is returned; finish with "
-        "protocolSigningComplete. Smart-ID and Mobile-ID: the signer's certificate is asked "
-        "from SK, the request goes to the phone and the verification code is returned at "
-        "once; the server follows the phone in the background and the session ends SIGNED "
-        "or FAILED with a code (query `signingSession`)."
+        "protocolSigningComplete. Smart-ID and Mobile-ID: the session is kept at once and "
+        "prepared in the background (the signer's certificate from SK, the document, the "
+        "request to the phone); the answer carries the verification code when it is ready "
+        "within a short wait, otherwise the session is PREPARING and the code follows with "
+        "WAITING (`signingSession`, `signingSessionChanged`). The server follows the phone "
+        "and the session ends SIGNED or FAILED with a code."
     )
     async def protocol_signing_start(
         self,
@@ -229,7 +231,7 @@ class ProtocolMutation:
         row = await SigningSession.get(id=started.session_id)
         return ProtocolSigningStartPayload(
             session_id=started.session_key,
-            hash=base64.b64encode(started.digest).decode(),
+            hash=base64.b64encode(started.digest).decode() if started.digest else None,
             hash_function=started.hash_function,
             expires_at=started.expires_at,
             user_errors=[],

@@ -139,6 +139,9 @@ described_enum(
     SigningSessionStatus,
     description="Where a signing with the signer's own device is.",
     values={
+        SigningSessionStatus.PREPARING: "Smart-ID and Mobile-ID: the signer's certificate, the "
+        "document and the request to the phone are under way; the verification code follows "
+        "with WAITING.",
         SigningSessionStatus.WAITING: "Started; waiting for the signer's device (or phone).",
         SigningSessionStatus.SIGNED: "The signature is embedded in the protocol.",
         SigningSessionStatus.FAILED: "Ended without a signature; `errorCode` (in "

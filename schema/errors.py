@@ -75,6 +75,7 @@ class ErrorCode(StrEnum):
     SIGNING_SERVICE_UNAVAILABLE = "SIGNING_SERVICE_UNAVAILABLE"
     SIGNING_SERVICE_ERROR = "SIGNING_SERVICE_ERROR"
     SESSION_FINISHED = "SESSION_FINISHED"
+    SIGNING_INTERRUPTED = "SIGNING_INTERRUPTED"
 
 
 # What each code means and what a client should do about it.
@@ -241,6 +242,10 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.SESSION_FINISHED: (
         "The signing session has already ended (signed, failed or cancelled); nothing "
         "changed. Read its status; start again if needed."
+    ),
+    ErrorCode.SIGNING_INTERRUPTED: (
+        "The process preparing a Smart-ID or Mobile-ID session stopped before the request "
+        "reached the phone; nothing was signed. Start again."
     ),
 }
 described_enum(

@@ -168,6 +168,10 @@ MESSAGES = {
     "SESSION_FINISHED": (
         "Allkirjastamise seanss on juba lõppenud. / The signing session has already ended."
     ),
+    "SIGNING_INTERRUPTED": (
+        "Allkirjastamise ettevalmistus katkes; alusta uuesti. / Preparing the signature was "
+        "interrupted; start again."
+    ),
 }
 
 

@@ -1,14 +1,22 @@
 """Signing with Smart-ID and Mobile-ID: start, follow in the background, cancel, read.
 
-Start asks SK for the signer's certificate, prepares the document exactly as for an ID-card,
-sends the hash to the phone and returns the verification code at once: no request waits for
-the person. :mod:`models.workflow.signing_poller` follows the session with long polls and
-ends it here (:func:`settle`): the signature is verified and embedded as any device
-signature, or the session ends FAILED with the code of what went wrong. Every status change
-is published (`Topic.SIGNING_SESSION`) from the transaction that makes it.
+Start keeps the session (PREPARING) and prepares it in the background: it asks SK for the
+signer's certificate, prepares the document exactly as for an ID-card (in the document
+workers) and sends the hash to the phone; the session then WAITS with its verification code.
+The start answers within a bounded wait, with the code when it is ready: no request waits for
+SK's answers or for the person. :mod:`models.workflow.signing_poller` follows the session
+with long polls and ends it here (:func:`settle`): the signature is verified and embedded as
+any device signature, or the session ends FAILED with the code of what went wrong. Every
+status change is published (`Topic.SIGNING_SESSION`) from the transaction that makes it.
 """
 
 from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
 
 from integrations.sk.common import PhoneSession, SkError
 from integrations.sk.mobile_id import valid_phone
@@ -23,7 +31,6 @@ from models.workflow.signing import (
     SigningSetup,
     StartedSigning,
     _designated,
-    create_session,
     embed_signature,
     locked_session,
     prepare_session,
@@ -31,12 +38,25 @@ from models.workflow.signing import (
 )
 from signing._issuing import pem_to_der
 from signing.certificates import key_type, load_certificate
+from signing.pades import PreparedSignature
 
 PHONE_METHODS = (SignatureMethod.SMART_ID, SignatureMethod.MOBILE_ID)
+# Who holds a session's lease while it is prepared (any process may end it once it ran out).
+PREPARER = "preparing"
+_OPEN = (SigningSessionStatus.PREPARING, SigningSessionStatus.WAITING)
+log = logging.getLogger("eksamihaldus.signing")
 
 
 def _display_text(protocol: Protocol) -> str:
     return f"Eksamihaldus: protokoll {protocol.number or protocol.id}"
+
+
+# Preparations under way in this process, kept referenced until they end.
+_preparing: set[asyncio.Task[PreparedSignature | DomainError | None]] = set()
+# Called when a session this process prepared starts waiting for the phone (the pollers).
+waiting_hooks: list[Callable[[], None]] = []
+# How long a process may prepare a session before another one counts it as stopped.
+PREPARATION_LEASE = timedelta(seconds=60)
 
 
 async def start_phone_signing(
@@ -46,7 +66,16 @@ async def start_phone_signing(
     setup: SigningSetup,
     phone_number: str | None = None,
 ) -> StartedSigning:
-    """Start a Smart-ID or Mobile-ID signature; SK's errors end it before anything is kept."""
+    """Start a Smart-ID or Mobile-ID signature without holding the request for SK or the
+    person.
+
+    The session is kept at once (PREPARING) and prepared in the background (:func:`prepare`):
+    SK's certificate choice, the document, the request to the phone. The answer waits at most
+    ``setup.phone_start_wait`` for the verification code; later it comes with the session's
+    status (`signingSession`, `signingSessionChanged`). A preparation that fails within the
+    wait is answered with its code; the session ends FAILED with it either way, and nothing of
+    the document changes.
+    """
     smart_id, mobile_id = setup.smart_id, setup.mobile_id
     if (method is SignatureMethod.SMART_ID and smart_id is None) or (
         method is SignatureMethod.MOBILE_ID and mobile_id is None
@@ -59,56 +88,131 @@ async def start_phone_signing(
             raise fail("INVALID_PHONE_NUMBER", ["phoneNumber"])
     # Who signs is checked before anybody's phone is asked.
     async with transaction() as connection:
-        _, _, signer = await _designated(viewer, protocol_id, connection)
-        person = await Person.get(id=signer.person_id, using_db=connection)
-    try:
-        if smart_id is not None and method is SignatureMethod.SMART_ID:
-            account = await smart_id.signer(person.personal_code)
-            certificate = account.certificate
-        else:
-            assert mobile_id is not None
-            assert phone is not None
-            certificate = await mobile_id.certificate(phone, person.personal_code)
-    except SkError as error:
-        raise fail(error.code, ["method"]) from error
-    async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, protocol_id, connection)
-        scheme = "pss" if key_type(load_certificate(certificate)) == "rsa" else None
-        prepared, base = await prepare_session(
-            viewer, protocol, signer, person, certificate, setup, connection, scheme
+        person = await Person.get(id=signer.person_id, using_db=connection)
+        moment = now()
+        session = await SigningSession.create(
+            using_db=connection,
+            session_key=secrets.token_urlsafe(32),
+            protocol_id=protocol.id,
+            signer_id=person.id,
+            signer_role=viewer.role.value if viewer.role else "",
+            signer_organisation_id=viewer.organisation_id,
+            method=method,
+            state=b"",
+            certificate=b"",
+            base_sha256="",
+            expires_at=moment + setup.session_lifetime,
+            status=SigningSessionStatus.PREPARING,
+            lease_owner=PREPARER,
+            lease_until=moment + PREPARATION_LEASE,
         )
+        await publish_status(connection, session, exam.id)
+    task = asyncio.create_task(
+        prepare(viewer, session.id, person, phone, setup), name=f"signing session {session.id}"
+    )
+    _preparing.add(task)
+    task.add_done_callback(_preparing.discard)
+    done, _ = await asyncio.wait({task}, timeout=setup.phone_start_wait.total_seconds())
+    prepared = task.result() if done else None
+    if isinstance(prepared, DomainError):
+        raise prepared
+    session = await SigningSession.get(id=session.id)
+    return StartedSigning(
+        session_key=session.session_key,
+        digest=prepared.digest if prepared else None,
+        hash_function=prepared.hash_function if prepared else None,
+        expires_at=session.expires_at,
+        session_id=session.id,
+        verification_code=session.verification_code,
+    )
+
+
+async def preparations() -> None:
+    """Wait for the preparations under way in this process (tests and tools)."""
+    if _preparing:
+        await asyncio.wait(list(_preparing))
+
+
+async def prepare(
+    viewer: Viewer,
+    session_id: int,
+    person: Person,
+    phone: str | None,
+    setup: SigningSetup,
+) -> PreparedSignature | DomainError | None:
+    """Prepare a PREPARING session: SK's certificate choice, the document, the request to the
+    phone; then it is WAITING with its verification code. Whatever goes wrong ends it FAILED
+    with its code (nothing of the document changes). Returns what the phone signs, the error
+    it ended with, or ``None`` when it was ended (cancelled) meanwhile."""
+    smart_id, mobile_id = setup.smart_id, setup.mobile_id
+    session = await SigningSession.get(id=session_id)
+    method = session.method
+    try:
         try:
             if smart_id is not None and method is SignatureMethod.SMART_ID:
-                provider_session, code = await smart_id.start_signature(
-                    account, prepared.digest, prepared.hash_function, _display_text(protocol)
-                )
+                account = await smart_id.signer(person.personal_code)
+                certificate = account.certificate
             else:
                 assert mobile_id is not None
                 assert phone is not None
-                provider_session, code = await mobile_id.start_signature(
-                    phone,
-                    person.personal_code,
-                    prepared.digest,
-                    prepared.hash_function,
-                    _display_text(protocol),
-                )
+                certificate = await mobile_id.certificate(phone, person.personal_code)
         except SkError as error:
             raise fail(error.code, ["method"]) from error
-        session = await create_session(
-            viewer,
-            exam,
-            protocol,
-            person,
-            method,
-            prepared,
-            base,
-            certificate,
-            setup,
-            connection,
-            provider_session=provider_session,
-            verification_code=code,
-        )
-    return StartedSigning.of(session, prepared)
+        async with transaction() as connection:
+            exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
+            locked = await locked_session(session_id, connection)
+            if locked is None or locked.status is not SigningSessionStatus.PREPARING:
+                return None  # cancelled meanwhile
+            scheme = "pss" if key_type(load_certificate(certificate)) == "rsa" else None
+            prepared, base = await prepare_session(
+                viewer, protocol, signer, person, certificate, setup, connection, scheme
+            )
+            try:
+                if smart_id is not None and method is SignatureMethod.SMART_ID:
+                    provider_session, code = await smart_id.start_signature(
+                        account, prepared.digest, prepared.hash_function, _display_text(protocol)
+                    )
+                else:
+                    assert mobile_id is not None
+                    assert phone is not None
+                    provider_session, code = await mobile_id.start_signature(
+                        phone,
+                        person.personal_code,
+                        prepared.digest,
+                        prepared.hash_function,
+                        _display_text(protocol),
+                    )
+            except SkError as error:
+                raise fail(error.code, ["method"]) from error
+            locked.status = SigningSessionStatus.WAITING
+            locked.state, locked.certificate, locked.base_sha256 = prepared.state, certificate, base
+            locked.provider_session, locked.verification_code = provider_session, code
+            locked.lease_owner, locked.lease_until = None, None
+            await locked.save(
+                using_db=connection,
+                update_fields=[
+                    "status",
+                    "state",
+                    "certificate",
+                    "base_sha256",
+                    "provider_session",
+                    "verification_code",
+                    "lease_owner",
+                    "lease_until",
+                ],
+            )
+            await publish_status(connection, locked, exam.id)
+    except DomainError as error:
+        await end_session(session_id, SigningSessionStatus.FAILED, error.problems[0].code)
+        return error
+    except Exception:
+        log.exception("preparing signing session %s failed", session_id)
+        await end_session(session_id, SigningSessionStatus.FAILED, "SIGNING_SERVICE_ERROR")
+        return fail("SIGNING_SERVICE_ERROR", ["method"])
+    for hook in waiting_hooks:
+        hook()
+    return prepared
 
 
 async def end_session(
@@ -118,7 +222,7 @@ async def end_session(
     already ended."""
     async with transaction() as connection:
         session = await locked_session(session_id, connection)
-        if session is None or session.status is not SigningSessionStatus.WAITING:
+        if session is None or session.status not in _OPEN:
             return None
         session.status, session.error_code = status, code
         session.completed_at, session.lease_owner = now(), None

@@ -68,6 +68,9 @@ class SigningSetup:
     smart_id: SmartIdClient | None = None
     mobile_id: MobileIdClient | None = None
     workers: DocumentWorkers = field(default_factory=DocumentWorkers)
+    # Smart-ID and Mobile-ID: how long a start waits for the verification code before it
+    # answers without it (the code then comes with the session's status).
+    phone_start_wait: timedelta = timedelta(milliseconds=800)
 
     @property
     def long_term(self) -> LongTermSetup:
@@ -77,8 +80,8 @@ class SigningSetup:
 @dataclass(frozen=True)
 class StartedSigning:
     session_key: str
-    digest: bytes
-    hash_function: str
+    digest: bytes | None
+    hash_function: str | None
     expires_at: datetime
     session_id: int = 0
     verification_code: str | None = None

@@ -25,7 +25,8 @@ from models.clock import now
 from models.enums import SignatureMethod, SigningSessionStatus
 from models.events import transaction
 from models.protocol import SigningSession
-from models.workflow.phone_signing import PHONE_METHODS, end_session, settle
+from models.workflow import phone_signing
+from models.workflow.phone_signing import PHONE_METHODS, PREPARER, end_session, settle
 from models.workflow.signing import SigningSetup
 
 log = logging.getLogger("eksamihaldus.signing")
@@ -104,11 +105,21 @@ class SigningPoller:
         return ids
 
     async def expire(self) -> int:
-        """End the waiting sessions whose time is up (any method)."""
-        late = await SigningSession.filter(
-            status=SigningSessionStatus.WAITING, expires_at__lte=now()
-        ).values_list("id", "method", "lease_owner", "lease_until")
+        """End the sessions whose time is up (any method), and those whose preparation
+        stopped with its process (SIGNING_INTERRUPTED)."""
+        moment = now()
+        stopped: list[int] = await SigningSession.filter(
+            status=SigningSessionStatus.PREPARING, lease_owner=PREPARER, lease_until__lt=moment
+        ).values_list("id", flat=True)  # type: ignore[assignment]
         ended = 0
+        for session_id in stopped:
+            ended += (
+                await end_session(session_id, SigningSessionStatus.FAILED, "SIGNING_INTERRUPTED")
+                is not None
+            )
+        late = await SigningSession.filter(
+            status=SigningSessionStatus.WAITING, expires_at__lte=moment
+        ).values_list("id", "method", "lease_owner", "lease_until")
         for session_id, method, owner, until in late:
             if owner not in (None, self.owner) and until is not None and until > now():
                 continue  # another process is still on it and will end it
@@ -184,9 +195,11 @@ class SigningPoller:
     async def run(self, stop: asyncio.Event) -> None:
         """Scan until ``stop`` is set; then stop following (leases run out for others)."""
         _running.append(self)
+        phone_signing.waiting_hooks.append(self.wake)
         try:
             await self._run(stop)
         finally:
+            phone_signing.waiting_hooks.remove(self.wake)
             _running.remove(self)
 
     async def _run(self, stop: asyncio.Event) -> None:
@@ -209,12 +222,14 @@ class SigningPoller:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max_seconds
         while loop.time() < deadline:
+            await phone_signing.preparations()
             await self.step()
             if self.following:
                 await asyncio.wait(list(self.following.values()), timeout=0.5)
                 continue
             if not await SigningSession.filter(
-                status=SigningSessionStatus.WAITING, method__in=list(PHONE_METHODS)
+                status__in=[SigningSessionStatus.PREPARING, SigningSessionStatus.WAITING],
+                method__in=list(PHONE_METHODS),
             ).exists():
                 return
             await asyncio.sleep(0.1)

@@ -62,6 +62,9 @@ async def phone_app(tmp_path_factory, database_url, test_pki, tsa_url, sk_simula
         mobile_id_relying_party_uuid="00000000-0000-0000-0000-000000000000",
         mobile_id_relying_party_name="DEMO",
         signing_long_poll_ms=1000,
+        # The start answers with the verification code here (the bounded wait and the
+        # PREPARING answer have their own tests).
+        signing_start_wait_ms=60_000,
     )
     app = create_app(settings, migrate=False, demo=False)
     yield app

@@ -75,11 +75,20 @@ async def test_a_phone_signature_is_embedded_and_independently_valid(
     # every status change was published, with no personal detail
     mine = [e for e in events if e.topic is Topic.SIGNING_SESSION]
     assert [e.data for e in mine] == [
+        {"status": "PREPARING", "code": None},
         {"status": "WAITING", "code": None},
         {"status": "SIGNED", "code": None},
     ]
     assert all(e.kind == "session.status" and e.exam_id == held.exam.id for e in mine)
     assert member.personal_code not in "".join(e.encode() for e in mine)
+
+
+async def _ended_with(*codes: str) -> None:
+    """The sessions kept were ended FAILED, each with its code, in order; none goes on."""
+    kept = await SigningSession.all().order_by("id")
+    assert [(s.status, s.error_code) for s in kept] == [
+        (SigningSessionStatus.FAILED, code) for code in codes
+    ]
 
 
 async def _unchanged(protocol_id: str, before: bytes) -> None:
@@ -119,7 +128,7 @@ async def test_refused_at_start_nothing_is_kept(
     assert started["sessionId"] is None
     assert [e["code"] for e in started["userErrors"]] == [code]
     assert " / " in started["userErrors"][0]["message"]  # Estonian / English
-    assert not await SigningSession.exists()
+    await _ended_with(code)
     await _unchanged(protocol["id"], before)
 
 
@@ -133,7 +142,8 @@ async def test_unknown_accounts_and_bad_phone_numbers(phone_api, held: HeldExam,
         started = await start(phone_api, protocol["id"], member, "MOBILE_ID", phone)
         assert started["userErrors"][0]["code"] == "INVALID_PHONE_NUMBER"
         assert started["userErrors"][0]["field"] == ["phoneNumber"]
-    assert not await SigningSession.exists()
+    # the unknown accounts' sessions ended with their code; bad numbers never made one
+    await _ended_with("SIGNING_ACCOUNT_NOT_FOUND", "SIGNING_ACCOUNT_NOT_FOUND")
 
 
 @pytest.mark.parametrize(
@@ -270,13 +280,16 @@ async def test_a_service_that_does_not_answer_in_time(
     try:
         hurried = dataclasses.replace(phone_setup, smart_id=impatient)
         viewer = await _viewer(member)
-        # at start: the certificate choice times out; nothing is kept
+        # at start: the certificate choice times out; the session ends with that code
         with pytest.raises(DomainError) as refused:
             await start_phone_signing(
-                viewer, commission_pk(protocol["id"]), SignatureMethod.SMART_ID, hurried
+                viewer,
+                commission_pk(protocol["id"]),
+                SignatureMethod.SMART_ID,
+                dataclasses.replace(hurried, phone_start_wait=dt.timedelta(seconds=60)),
             )
         assert refused.value.problems[0].code == "SIGNING_SERVICE_UNAVAILABLE"
-        assert not await SigningSession.exists()
+        await _ended_with("SIGNING_SERVICE_UNAVAILABLE")
         # while following: timeouts are asked again until the session's time is up
         started = await start(phone_api, protocol["id"], member, "SMART_ID")
         follower = SigningPoller(hurried, owner="impatient", scan_seconds=0.1)
@@ -284,7 +297,7 @@ async def test_a_service_that_does_not_answer_in_time(
         await SigningSession.filter(session_key=started["sessionId"]).update(
             expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
         )
-        await follower.follow((await SigningSession.get()).id)
+        await follower.follow((await SigningSession.get(session_key=started["sessionId"])).id)
     finally:
         await impatient.aclose()
     row = await SigningSession.get(session_key=started["sessionId"])
@@ -341,3 +354,133 @@ async def test_a_session_nobody_completed_in_time_expires(
 
     row = await SigningSession.get(session_key=started["sessionId"])
     assert (row.status, row.error_code) == (SigningSessionStatus.EXPIRED, "SESSION_EXPIRED")
+
+
+def _at_once(setup):  # type: ignore[no-untyped-def]
+    """The setup of a start that does not wait for the verification code at all."""
+    return dataclasses.replace(setup, phone_start_wait=dt.timedelta(0))
+
+
+async def test_a_start_answers_at_once_and_the_code_follows(
+    phone_api, held: HeldExam, sim, phone_setup, heard
+):
+    from models.workflow.phone_signing import preparations, start_phone_signing
+    from tests.protocol.phone import _viewer
+
+    protocol, member = await _protocol(phone_api, held)
+    await enrol(sim, member)
+    # SK answers the certificate choice slowly (each status request hangs for a second)
+    await behave(sim, confirm="command", hangSeconds=1.0)
+    started = await start_phone_signing(
+        await _viewer(member),
+        commission_pk(protocol["id"]),
+        SignatureMethod.SMART_ID,
+        _at_once(phone_setup),
+    )
+    # the answer did not wait for SK: no code yet, the session is being prepared
+    assert (started.verification_code, started.digest) == (None, None)
+    first = await status(phone_api, started.session_key, member)
+    assert first is not None
+    assert (first["status"], first["verificationCode"]) == ("PREPARING", None)
+
+    await preparations()
+    waiting = await status(phone_api, started.session_key, member)
+    assert waiting is not None
+    assert waiting["status"] == "WAITING"
+    [shown] = [s for s in (await sim.get("/_sim/sessions")).json() if s["verificationCode"]]
+    assert shown["verificationCode"] == waiting["verificationCode"]
+    await sim.post(f"/_sim/sessions/{shown['id']}/confirm")
+    await poller(phone_setup).until_idle()
+    ended = await status(phone_api, started.session_key, member)
+    assert ended is not None
+    assert ended["status"] == "SIGNED"
+    assert await Signature.filter(protocol_id=commission_pk(protocol["id"])).count() == 1
+    mine = [e.data["status"] for e in heard if e.topic is Topic.SIGNING_SESSION]
+    assert mine == ["PREPARING", "WAITING", "SIGNED"]
+
+
+async def test_a_preparation_that_fails_later_ends_the_session_with_its_code(
+    phone_api, held: HeldExam, sim, phone_setup
+):
+    from models.workflow.phone_signing import preparations, start_phone_signing
+    from tests.protocol.phone import _viewer
+
+    protocol, member = await _protocol(phone_api, held)
+    before = (await ProtocolDocument.get(protocol_id=commission_pk(protocol["id"]))).content
+    await enrol(sim, member)
+    await behave(sim, startStatus=480)
+    started = await start_phone_signing(
+        await _viewer(member),
+        commission_pk(protocol["id"]),
+        SignatureMethod.SMART_ID,
+        _at_once(phone_setup),
+    )
+    await preparations()
+    ended = await status(phone_api, started.session_key, member)
+    assert ended is not None
+    assert (ended["status"], ended["errorCode"]) == ("FAILED", "SIGNING_CLIENT_OUTDATED")
+    await _unchanged(protocol["id"], before)
+
+
+async def test_cancelled_while_prepared_nothing_goes_to_the_phone_or_the_document(
+    phone_api, held: HeldExam, sim, phone_setup
+):
+    from models.workflow.phone_signing import preparations, start_phone_signing
+    from tests.protocol.phone import _viewer
+
+    protocol, member = await _protocol(phone_api, held)
+    before = (await ProtocolDocument.get(protocol_id=commission_pk(protocol["id"]))).content
+    await enrol(sim, member)
+    await behave(sim, confirm="delay", delaySeconds=0.1, hangSeconds=1.0)
+    started = await start_phone_signing(
+        await _viewer(member),
+        commission_pk(protocol["id"]),
+        SignatureMethod.SMART_ID,
+        _at_once(phone_setup),
+    )
+    cancelled = await phone_api.query(CANCEL, {"id": started.session_key}, as_=(member, _role()))
+    assert cancelled["data"]["protocolSigningCancel"]["session"]["status"] == "CANCELLED"
+
+    await preparations()
+    await poller(phone_setup).until_idle()
+    ended = await status(phone_api, started.session_key, member)
+    assert ended is not None
+    assert ended["status"] == "CANCELLED"
+    assert not [s for s in (await sim.get("/_sim/sessions")).json() if s["verificationCode"]]
+    await _unchanged(protocol["id"], before)
+
+
+async def test_a_preparation_whose_process_stopped_ends_interrupted(
+    phone_api, held: HeldExam, sim, phone_setup
+):
+    from models.workflow import phone_signing
+    from tests.protocol.phone import _viewer
+
+    protocol, member = await _protocol(phone_api, held)
+    before = (await ProtocolDocument.get(protocol_id=commission_pk(protocol["id"]))).content
+    await enrol(sim, member)
+    await behave(sim, confirm="command", hangSeconds=5.0)
+    started = await phone_signing.start_phone_signing(
+        await _viewer(member),
+        commission_pk(protocol["id"]),
+        SignatureMethod.SMART_ID,
+        _at_once(phone_setup),
+    )
+    # the process preparing it stops (its task dies with it) ...
+    for task in list(phone_signing._preparing):
+        task.cancel()
+    await asyncio.gather(*phone_signing._preparing, return_exceptions=True)
+    other = poller(phone_setup, "process-b")
+    await other.expire()
+    row = await SigningSession.get(session_key=started.session_key)
+    assert row.status is SigningSessionStatus.PREPARING  # its lease still holds
+    # ... and once its lease has run out, another process ends the session
+    await SigningSession.filter(id=row.id).update(
+        lease_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+    )
+    assert await other.expire() == 1
+    ended = await status(phone_api, started.session_key, member)
+    assert ended is not None
+    assert (ended["status"], ended["errorCode"]) == ("FAILED", "SIGNING_INTERRUPTED")
+    assert " / " in ended["errorMessage"]
+    await _unchanged(protocol["id"], before)
