@@ -297,7 +297,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        signing.workers.start()
+        # Ready only once the document workers are: the first signatures do not wait for them.
+        await signing.workers.start()
         if settings.is_sqlite:
             db.ensure_sqlite_directory(settings.database_url)
         if migrate:

@@ -274,7 +274,7 @@ def _phone_signing(production: bool) -> dict[str, Any]:
         "signing_long_poll_ms": _int("EH_SIGNING_LONG_POLL_MS", 5000, minimum=1000),
         "signing_lease_seconds": _int("EH_SIGNING_LEASE_SECONDS", 30, minimum=2),
         "signing_workers": _int("EH_SIGNING_WORKERS", 2, minimum=0),
-        "signing_start_wait_ms": _int("EH_SIGNING_START_WAIT_MS", 800, minimum=0),
+        "signing_start_wait_ms": _int("EH_SIGNING_START_WAIT_MS", 500, minimum=0),
     }
 
 
@@ -371,7 +371,7 @@ class Settings:
     # Worker processes for CPU-bound document work (signing/workers.py); 0: a thread.
     signing_workers: int = 2
     # Smart-ID/Mobile-ID: how long a start waits for the verification code (then it follows).
-    signing_start_wait_ms: int = 800
+    signing_start_wait_ms: int = 500
 
     @property
     def is_sqlite(self) -> bool:

@@ -38,7 +38,7 @@ from app.auth import issue_token, load_key_ring
 from app.settings import Settings
 from integrations.sk.simulator import running_simulator
 from models.access import Viewer
-from models.enums import Role
+from models.enums import Role, SigningSessionStatus
 from models.person import RoleAssignment
 from models.protocol import SigningSession
 from models.workflow.protocol import create_assessment_protocol
@@ -313,10 +313,10 @@ async def _kill(
     started = await client.query(a.url, token, START, {"p": signer[0]})
     session_key = started["protocolSigningStart"]["session"]["id"]
     owner = None
-    for _ in range(100):
+    for _ in range(400):  # prepared, then claimed by a poller
         row = await SigningSession.get(session_key=session_key)
         owner = row.lease_owner
-        if owner:
+        if row.status is SigningSessionStatus.WAITING and owner:
             break
         await asyncio.sleep(0.05)
     print(f"claimed by {'A' if owner and f':{a.process.pid}:' in owner else 'B'} ({owner})")
@@ -327,7 +327,7 @@ async def _kill(
     while True:
         state = await client.query(b.url, token, STATUS, {"id": session_key})
         status = state["signingSession"]["status"]
-        if status != "WAITING":
+        if status not in ("PREPARING", "WAITING"):
             break
         if time.perf_counter() - killed > 120:
             raise SystemExit("the session was not taken over")

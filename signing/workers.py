@@ -66,11 +66,12 @@ class DocumentWorkers:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, _call, function, args, kwargs)
 
-    def start(self) -> None:
-        """Start every worker process now rather than on the first signature."""
+    async def start(self) -> None:
+        """Start every worker process now, and wait until each has imported what the work
+        needs, rather than on the first signature."""
         if self._pool is not None:
-            for _ in range(self.processes):
-                self._pool.submit(_warm)
+            warming = [self._pool.submit(_warm) for _ in range(self.processes)]
+            await asyncio.gather(*(asyncio.wrap_future(f) for f in warming))
 
     def close(self) -> None:
         """Stop the worker processes (jobs under way finish first)."""

@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from integrations.sk.common import PhoneSession, SkError
 from integrations.sk.mobile_id import valid_phone
@@ -31,16 +32,19 @@ from models.workflow.signing import (
     SigningSetup,
     StartedSigning,
     _designated,
+    document_to_sign,
     embed_signature,
     locked_session,
-    prepare_session,
+    prepare_document,
     publish_status,
+    purge_sessions,
 )
 from signing._issuing import pem_to_der
 from signing.certificates import key_type, load_certificate
 from signing.pades import PreparedSignature
 
 PHONE_METHODS = (SignatureMethod.SMART_ID, SignatureMethod.MOBILE_ID)
+T = TypeVar("T")
 # Who holds a session's lease while it is prepared (any process may end it once it ran out).
 PREPARER = "preparing"
 _OPEN = (SigningSessionStatus.PREPARING, SigningSessionStatus.WAITING)
@@ -57,6 +61,9 @@ _preparing: set[asyncio.Task[PreparedSignature | DomainError | None]] = set()
 waiting_hooks: list[Callable[[], None]] = []
 # How long a process may prepare a session before another one counts it as stopped.
 PREPARATION_LEASE = timedelta(seconds=60)
+# Preparations at once in a process: a burst of starts queues its preparations here rather
+# than crowding the event loop that answers the starts and everything else.
+_preparation_slots = asyncio.Semaphore(4)
 
 
 async def start_phone_signing(
@@ -90,6 +97,7 @@ async def start_phone_signing(
     async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, protocol_id, connection)
         person = await Person.get(id=signer.person_id, using_db=connection)
+        await purge_sessions(connection)
         moment = now()
         session = await SigningSession.create(
             using_db=connection,
@@ -109,7 +117,8 @@ async def start_phone_signing(
         )
         await publish_status(connection, session, exam.id)
     task = asyncio.create_task(
-        prepare(viewer, session.id, person, phone, setup), name=f"signing session {session.id}"
+        _in_slot(prepare(viewer, session.id, person, phone, setup)),
+        name=f"signing session {session.id}",
     )
     _preparing.add(task)
     task.add_done_callback(_preparing.discard)
@@ -126,6 +135,11 @@ async def start_phone_signing(
         session_id=session.id,
         verification_code=session.verification_code,
     )
+
+
+async def _in_slot(preparation: Coroutine[Any, Any, T]) -> T:
+    async with _preparation_slots:
+        return await preparation
 
 
 async def preparations() -> None:
@@ -159,32 +173,39 @@ async def prepare(
                 certificate = await mobile_id.certificate(phone, person.personal_code)
         except SkError as error:
             raise fail(error.code, ["method"]) from error
+        # The signer's rights and the document are read in a short transaction; the document
+        # is prepared and the phone asked outside any (no row lock or connection is held
+        # while the workers and SK work): a signature made on an older revision is refused
+        # when it is embedded (DOCUMENT_CHANGED).
         async with transaction() as connection:
             exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
+            document = await document_to_sign(protocol, signer, person, connection)
+        current = await SigningSession.get(id=session_id)
+        if current.status is not SigningSessionStatus.PREPARING:
+            return None  # cancelled meanwhile
+        scheme = "pss" if key_type(load_certificate(certificate)) == "rsa" else None
+        prepared, base = await prepare_document(document, person, certificate, setup, scheme)
+        try:
+            if smart_id is not None and method is SignatureMethod.SMART_ID:
+                provider_session, code = await smart_id.start_signature(
+                    account, prepared.digest, prepared.hash_function, _display_text(protocol)
+                )
+            else:
+                assert mobile_id is not None
+                assert phone is not None
+                provider_session, code = await mobile_id.start_signature(
+                    phone,
+                    person.personal_code,
+                    prepared.digest,
+                    prepared.hash_function,
+                    _display_text(protocol),
+                )
+        except SkError as error:
+            raise fail(error.code, ["method"]) from error
+        async with transaction() as connection:
             locked = await locked_session(session_id, connection)
             if locked is None or locked.status is not SigningSessionStatus.PREPARING:
-                return None  # cancelled meanwhile
-            scheme = "pss" if key_type(load_certificate(certificate)) == "rsa" else None
-            prepared, base = await prepare_session(
-                viewer, protocol, signer, person, certificate, setup, connection, scheme
-            )
-            try:
-                if smart_id is not None and method is SignatureMethod.SMART_ID:
-                    provider_session, code = await smart_id.start_signature(
-                        account, prepared.digest, prepared.hash_function, _display_text(protocol)
-                    )
-                else:
-                    assert mobile_id is not None
-                    assert phone is not None
-                    provider_session, code = await mobile_id.start_signature(
-                        phone,
-                        person.personal_code,
-                        prepared.digest,
-                        prepared.hash_function,
-                        _display_text(protocol),
-                    )
-            except SkError as error:
-                raise fail(error.code, ["method"]) from error
+                return None  # cancelled meanwhile: the phone's answer is never used
             locked.status = SigningSessionStatus.WAITING
             locked.state, locked.certificate, locked.base_sha256 = prepared.state, certificate, base
             locked.provider_session, locked.verification_code = provider_session, code

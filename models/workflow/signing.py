@@ -70,7 +70,7 @@ class SigningSetup:
     workers: DocumentWorkers = field(default_factory=DocumentWorkers)
     # Smart-ID and Mobile-ID: how long a start waits for the verification code before it
     # answers without it (the code then comes with the session's status).
-    phone_start_wait: timedelta = timedelta(milliseconds=800)
+    phone_start_wait: timedelta = timedelta(milliseconds=500)
 
     @property
     def long_term(self) -> LongTermSetup:
@@ -311,6 +311,62 @@ async def check_certificate(certificate: bytes, person: Person, setup: SigningSe
     await _check_not_revoked(certificate, setup)
 
 
+@dataclass(frozen=True)
+class DocumentToSign:
+    """A protocol's current revision and where and how the next signature goes in it."""
+
+    content: bytes
+    placement: FieldPlacement
+    lock: bool
+    reason: str
+
+
+async def document_to_sign(
+    protocol: Protocol, signer: ProtocolSigner, person: Person, connection: BaseDBAsyncClient
+) -> DocumentToSign:
+    document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
+    return DocumentToSign(
+        content=document.content,
+        placement=_placement(signer, person),
+        lock=await _is_last(protocol, connection),
+        reason=signer.role_label,
+    )
+
+
+async def prepare_document(
+    document: DocumentToSign,
+    person: Person,
+    certificate: bytes,
+    setup: SigningSetup,
+    signature_scheme: str | None,
+) -> tuple[PreparedSignature, str]:
+    """Check the certificate and prepare the document (no database work: it may run outside
+    any transaction); returns it and the hash of the revision it was prepared on."""
+    await check_certificate(certificate, person, setup)
+    try:
+        prepared = await setup.workers.run(
+            prepare_external,
+            document.content,
+            document.placement,
+            certificate,
+            lock=document.lock,
+            reason=document.reason,
+            signature_scheme=signature_scheme,
+        )
+    except SigningError as error:
+        raise signing_failed(error, ["certificate"]) from error
+    return prepared, hashlib.sha256(document.content).hexdigest()
+
+
+async def purge_sessions(connection: BaseDBAsyncClient) -> None:
+    """Finished and expired sessions hold a copy of the document: keep the table small."""
+    await (
+        SigningSession.filter(expires_at__lt=now() - timedelta(hours=1))
+        .using_db(connection)
+        .delete()
+    )
+
+
 async def prepare_session(
     viewer: Viewer,
     protocol: Protocol,
@@ -323,27 +379,10 @@ async def prepare_session(
 ) -> tuple[PreparedSignature, str]:
     """Check the certificate and prepare the document; returns it and the hash of the
     revision it was prepared on."""
-    await check_certificate(certificate, person, setup)
-    document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
-    try:
-        prepared = await setup.workers.run(
-            prepare_external,
-            document.content,
-            _placement(signer, person),
-            certificate,
-            lock=await _is_last(protocol, connection),
-            reason=signer.role_label,
-            signature_scheme=signature_scheme,
-        )
-    except SigningError as error:
-        raise signing_failed(error, ["certificate"]) from error
-    # Finished and expired sessions hold a copy of the document: keep the table small.
-    await (
-        SigningSession.filter(expires_at__lt=now() - timedelta(hours=1))
-        .using_db(connection)
-        .delete()
-    )
-    return prepared, hashlib.sha256(document.content).hexdigest()
+    document = await document_to_sign(protocol, signer, person, connection)
+    prepared = await prepare_document(document, person, certificate, setup, signature_scheme)
+    await purge_sessions(connection)
+    return prepared
 
 
 async def create_session(

@@ -57,7 +57,7 @@ class SigningPoller:
         lease: timedelta = timedelta(seconds=30),
         scan_seconds: float = 1.0,
         concurrency: int = 200,
-        embedding_concurrency: int = 8,
+        embedding_concurrency: int = 2,
     ) -> None:
         self.setup = setup
         self.owner = owner or process_name()
@@ -66,8 +66,9 @@ class SigningPoller:
         self.concurrency = concurrency
         self.following: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
-        # Embedding is CPU work under the exam's row lock: a bounded number at a time keeps the
-        # loop and the connection pool free for everything else.
+        # Embedding holds the exam's row lock and a connection while the document workers
+        # complete the signature: no more at once than the workers can take, so that the
+        # connection pool stays free for everything else.
         self._embedding = asyncio.Semaphore(embedding_concurrency)
 
     def wake(self) -> None:
