@@ -18,6 +18,7 @@ from models.enums import Role, SignatureMethod, SigningSessionStatus
 from models.events import transaction
 from models.person import Person
 from models.protocol import Protocol, SigningSession
+from models.workflow.decision_signing import embed_decision_signature
 from models.workflow.errors import DomainError, fail
 from models.workflow.signing import (
     SigningSetup,
@@ -28,6 +29,7 @@ from models.workflow.signing import (
     locked_session,
     prepare_session,
     publish_status,
+    session_exam_id,
 )
 from signing._issuing import pem_to_der
 from signing.certificates import key_type, load_certificate
@@ -126,8 +128,7 @@ async def end_session(
             using_db=connection,
             update_fields=["status", "error_code", "completed_at", "lease_owner"],
         )
-        protocol = await Protocol.get(id=session.protocol_id, using_db=connection)
-        await publish_status(connection, session, protocol.exam_id)
+        await publish_status(connection, session, await session_exam_id(session, connection))
     return session
 
 
@@ -164,7 +165,10 @@ async def settle(
             session.certificate
         ):
             raise fail("CERTIFICATE_NOT_SIGNERS", ["certificate"])
-        await embed_signature(signer_viewer(session), session, answer.signature, setup)
+        if session.appeal_document_id is not None:
+            await embed_decision_signature(signer_viewer(session), session, answer.signature, setup)
+        else:
+            await embed_signature(signer_viewer(session), session, answer.signature, setup)
     except DomainError as error:
         await end_session(session.id, SigningSessionStatus.FAILED, error.problems[0].code)
     return True
