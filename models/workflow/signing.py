@@ -21,6 +21,7 @@ from cryptography import x509
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.access import Viewer
+from models.appeal import Appeal
 from models.clock import now
 from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod, SigningSessionStatus
 from models.events import Event, Topic, publish, transaction
@@ -383,8 +384,6 @@ async def session_exam_id(session: SigningSession, connection: BaseDBAsyncClient
     if session.protocol_id is not None:
         protocol = await Protocol.get(id=session.protocol_id, using_db=connection)
         return protocol.exam_id
-    from models.appeal import Appeal
-
     appeal = await Appeal.get(document__id=session.appeal_document_id, using_db=connection)
     return appeal.exam_id
 
