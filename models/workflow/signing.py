@@ -5,6 +5,9 @@ one incremental revision per signature and is never rendered again. The last des
 signature locks the document. When a protocol is fully signed its effects follow in the same
 transaction: every assessment protocol signed makes the exam ASSESSED; the commission
 protocol makes it COMPLETED, issues the certificates and seals the school's extract.
+
+A device session targets a protocol or an appeal decision's document (`SigningTarget`); the
+decision's own steps are in :mod:`models.workflow.decision_signing`.
 """
 
 from __future__ import annotations
