@@ -121,6 +121,10 @@ class AppealDocument(TimestampedModel):
     )
     method = fields.CharEnumField(SignatureMethod, max_length=16, null=True)
     certificate_subject = fields.CharField(max_length=512, null=True)
+    # Where the rendered document keeps the chair's signature box (page from 0 and
+    # rectangle), for a signature made later on the chair's own device.
+    field_page = fields.IntField(null=True)
+    field_box: list[int] | None = fields.JSONField(null=True)  # type: ignore[assignment]
 
     class Meta:
         table = "appeal_document"

@@ -17,6 +17,7 @@ from models.enums import (
 )
 
 if TYPE_CHECKING:
+    from models.appeal import AppealDocument
     from models.exam import Exam
     from models.group import ExamGroup
     from models.organisation import Organisation
@@ -132,14 +133,24 @@ class SigningSession(TimestampedModel):
     Holds what is needed to finish the document once the device has signed the hash:
     `state` (the prepared document and signed attributes), and the document hash it was
     prepared on, so that a signature made on an older revision is never embedded.
+
+    What is signed is either a protocol or an appeal decision's document: exactly one of
+    `protocol` and `appeal_document` is set (a CHECK constraint says so).
     """
 
-    protocol_id: int
+    protocol_id: int | None
+    appeal_document_id: int | None
     signer_id: int
 
     session_key = fields.CharField(max_length=64, unique=True)
-    protocol: fields.ForeignKeyRelation[Protocol] = fields.ForeignKeyField(
-        "models.Protocol", related_name="signing_sessions", on_delete=fields.CASCADE
+    protocol: fields.ForeignKeyNullableRelation[Protocol] = fields.ForeignKeyField(
+        "models.Protocol", related_name="signing_sessions", null=True, on_delete=fields.CASCADE
+    )
+    appeal_document: fields.ForeignKeyNullableRelation[AppealDocument] = fields.ForeignKeyField(
+        "models.AppealDocument",
+        related_name="signing_sessions",
+        null=True,
+        on_delete=fields.CASCADE,
     )
     signer: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="signing_sessions", on_delete=fields.CASCADE
@@ -175,6 +186,10 @@ class SigningSession(TimestampedModel):
         constraints = (
             CheckConstraint(
                 check=sql_in("status", SigningSessionStatus), name="signing_session_status_chk"
+            ),
+            CheckConstraint(
+                check="(protocol_id IS NULL) <> (appeal_document_id IS NULL)",
+                name="signing_session_target_chk",
             ),
         )
 

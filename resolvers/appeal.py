@@ -3,6 +3,7 @@ models.workflow.appeal."""
 
 from __future__ import annotations
 
+import base64
 from datetime import MAXYEAR, MINYEAR, time
 from typing import Annotated, Any, cast
 
@@ -19,19 +20,36 @@ from models.access import (
 from models.appeal import Appeal as AppealRow
 from models.appeal_statistics import appeal_figures
 from models.clock import today
-from models.enums import AppealStatus, AppealSubject
+from models.enums import AppealStatus, AppealSubject, SignatureMethod
 from models.enums import ParticipantResult as ResultRow
 from models.organisation import Organisation
 from models.participant import Participant as ParticipantRow
+from models.protocol import SigningSession as SigningSessionRow
 from models.workflow import appeal as workflow
 from models.workflow.appeal_announcements import announcements, period_of
 from models.workflow.appeal_correction import correct_after_appeal
-from models.workflow.errors import Problem, problem
+from models.workflow.decision_signing import (
+    complete_decision_signing,
+    start_decision_phone_signing,
+    start_decision_signing,
+)
+from models.workflow.errors import Problem, fail, problem
+from models.workflow.signing import StartedSigning
+from models.workflow.signing_poller import wake_pollers
 from resolvers.ids import pk_of
 from resolvers.loaders import Loaders
 from resolvers.loaders.appeal import APPEAL_COLUMNS, OPEN_STATES, build_appeal, with_documents
 from resolvers.mutations import attempt, fresh_loaders, user_errors
 from resolvers.pagination import empty_connection, keyset_page
+from resolvers.protocol import (
+    CERTIFICATE_CHARACTERS,
+    PHONE_CHARACTERS,
+    SIGNATURE_CHARACTERS,
+    SessionId,
+    _decode,
+    _setup,
+    _timed,
+)
 from resolvers.report_scope import scope_or_forbidden
 from schema.appeal import (
     Appeal,
@@ -46,7 +64,13 @@ from schema.info import Info
 from schema.limits import TEXT, at_most
 from schema.node import to_global_id
 from schema.participation import MyParticipation, PartPoints
-from schema.protocol_signing import ProtocolPayload
+from schema.protocol_signing import (
+    ProtocolPayload,
+    ProtocolSigningStartPayload,
+    RsaSignatureScheme,
+    SigningDevice,
+)
+from schema.protocol_signing import SigningSession as SigningSessionType
 
 
 def _filtered(scope: Q, f: AppealFilter | None) -> Q:
@@ -363,3 +387,104 @@ class AppealMutation:
         protocol, errors = await attempt(correct())
         loaded = await fresh_loaders(info).protocol.by_id.load(protocol.id) if protocol else None
         return ProtocolPayload(protocol=loaded, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Step one of the chair signing an appeal decision's PDF on their own "
+        "device, where the server holds no key for them (production): only the commission "
+        "chair who decided the appeal, once, while it is unsigned. Works as "
+        "protocolSigningStart: ID_CARD checks the certificate and returns the hash the card "
+        "signs (finish with appealDecisionSigningComplete); SMART_ID and MOBILE_ID ask SK for "
+        "the certificate, send the hash to the phone and return the verification code at "
+        "once, and the session ends SIGNED or FAILED in the background (query "
+        "`signingSession`, subscription `signingSessionChanged`, cancel with "
+        "protocolSigningCancel)."
+    )
+    async def appeal_decision_signing_start(
+        self,
+        info: Info,
+        appeal: AppealId,
+        method: Annotated[
+            SigningDevice, strawberry.argument(description="ID_CARD, SMART_ID or MOBILE_ID.")
+        ],
+        certificate: Annotated[
+            str | None,
+            strawberry.argument(
+                description="ID_CARD: the signing certificate, base64 DER or PEM.",
+                metadata=at_most(CERTIFICATE_CHARACTERS),
+            ),
+        ] = None,
+        rsa_scheme: Annotated[
+            RsaSignatureScheme | None,
+            strawberry.argument(description="ID_CARD with an RSA key: PKCS#1 v1.5 or PSS."),
+        ] = None,
+        phone_number: Annotated[
+            str | None,
+            strawberry.argument(
+                description="MOBILE_ID: the signer's phone number, +372…",
+                metadata=at_most(PHONE_CHARACTERS),
+            ),
+        ] = None,
+    ) -> ProtocolSigningStartPayload:
+        chosen = SignatureMethod(method.value)
+        appeal_pk = pk_of(appeal, "Appeal", argument="appeal")
+
+        async def start() -> StartedSigning:
+            if chosen is not SignatureMethod.ID_CARD:
+                return await start_decision_phone_signing(
+                    info.context.viewer, appeal_pk, chosen, _setup(info), phone_number
+                )
+            if certificate is None:
+                raise fail(
+                    "INVALID_INPUT", ["certificate"], detail="sertifikaat puudub / no certificate"
+                )
+            return await start_decision_signing(
+                info.context.viewer,
+                appeal_pk,
+                _decode(certificate, "certificate"),
+                _setup(info),
+                signature_scheme=rsa_scheme.value if rsa_scheme else None,
+            )
+
+        started, errors = await attempt(_timed("device_start", start()))
+        if started is None:
+            return ProtocolSigningStartPayload(
+                session_id=None, hash=None, hash_function=None, expires_at=None, user_errors=errors
+            )
+        if started.verification_code is not None:
+            wake_pollers()
+        row = await SigningSessionRow.get(id=started.session_id)
+        return ProtocolSigningStartPayload(
+            session_id=started.session_key,
+            hash=base64.b64encode(started.digest).decode() if started.digest else None,
+            hash_function=started.hash_function,
+            expires_at=started.expires_at,
+            user_errors=[],
+            verification_code=started.verification_code,
+            session=SigningSessionType.of(row),
+        )
+
+    @strawberry.mutation(
+        description="Step two of signing an appeal decision with an ID-card: the card's "
+        "signature of the hash is verified and embedded, the document gets its validation "
+        "data and archive timestamp (PAdES B-LTA) and is kept; the appeal then reads "
+        "`decisionSigned`. A wrong signature changes nothing (SIGNATURE_INVALID)."
+    )
+    async def appeal_decision_signing_complete(
+        self,
+        info: Info,
+        session_id: SessionId,
+        signature: Annotated[
+            str,
+            strawberry.argument(
+                description="The signature, base64 (ECDSA raw r||s or DER).",
+                metadata=at_most(SIGNATURE_CHARACTERS),
+            ),
+        ],
+    ) -> AppealPayload:
+        async def complete() -> Any:
+            return await complete_decision_signing(
+                info.context.viewer, session_id, _decode(signature, "signature"), _setup(info)
+            )
+
+        appeal, errors = await attempt(_timed("device_complete", complete()))
+        return await _payload(info, appeal, errors)

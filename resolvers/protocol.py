@@ -44,7 +44,7 @@ T = TypeVar("T")
 SessionId = Annotated[
     str,
     strawberry.argument(
-        description="The session, from protocolSigningStart.",
+        description="The session, from protocolSigningStart or appealDecisionSigningStart.",
         metadata=column(SigningSession, "session_key"),
     ),
 ]
@@ -240,9 +240,9 @@ class ProtocolMutation:
         )
 
     @strawberry.mutation(
-        description="The signer cancels a waiting signing session; nothing is signed, even "
-        "if the phone confirms later. A session that has ended stays as it is "
-        "(SESSION_FINISHED)."
+        description="The signer cancels a waiting signing session (of a protocol or of an "
+        "appeal decision); nothing is signed, even if the phone confirms later. A session "
+        "that has ended stays as it is (SESSION_FINISHED)."
     )
     async def protocol_signing_cancel(
         self, info: Info, session_id: SessionId

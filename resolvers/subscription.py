@@ -66,9 +66,11 @@ async def _protocol_visible(viewer: Viewer, protocol_id: int) -> bool:
 
 
 async def _session_visible(viewer: Viewer, session: SigningSession) -> bool:
-    return session.signer_id == viewer.person_id or await _protocol_visible(
-        viewer, session.protocol_id
-    )
+    """The signer sees their session; a protocol's also those who may see the protocol (an
+    appeal decision's only its signer)."""
+    if session.signer_id == viewer.person_id:
+        return True
+    return session.protocol_id is not None and await _protocol_visible(viewer, session.protocol_id)
 
 
 def _actor(event: Event) -> tuple[strawberry.ID | None, Role | None]:

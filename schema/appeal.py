@@ -9,7 +9,7 @@ from strawberry.file_uploads import Upload
 
 from models.enums import AppealChannel, AppealStatus, AppealSubject
 from schema.describe import described_enum
-from schema.enums import Role
+from schema.enums import Role, SignatureMethod
 from schema.errors import UserError
 from schema.limits import TEXT, at_most, items_at_most
 from schema.node import Node
@@ -97,7 +97,16 @@ class Appeal(Node):
     withdrawn_at: datetime | None = strawberry.field(description="When it was withdrawn.")
     attachments: list[AppealAttachment] = strawberry.field(description="The PDFs attached.")
     decision_signed: bool = strawberry.field(
-        description="Whether the decision's PDF carries the chair's signature."
+        description="Whether the decision's PDF carries the chair's signature. Without a "
+        "server-held key the chair who decided signs it on their own device "
+        "(`appealDecisionSigningStart`); until then it is false."
+    )
+    decision_signed_at: datetime | None = strawberry.field(
+        description="When the chair signed the decision's PDF; null while it is unsigned."
+    )
+    decision_signature_method: SignatureMethod | None = strawberry.field(
+        description="How the decision's PDF was signed (server key in development, ID-card, "
+        "Smart-ID or Mobile-ID); null while it is unsigned."
     )
     decision_document_url: str | None = strawberry.field(
         description="Where the decision's PDF downloads (GET with the same bearer token); "

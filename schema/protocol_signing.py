@@ -126,7 +126,8 @@ class SigningSessionPayload:
 @strawberry.type(description="The hash the signer's device signs, and how to finish.")
 class ProtocolSigningStartPayload:
     session_id: str | None = strawberry.field(
-        description="Pass to protocolSigningComplete with the signature."
+        description="Pass to protocolSigningComplete (appealDecisionSigningComplete for an "
+        "appeal decision) with the signature."
     )
     hash: str | None = strawberry.field(description="The hash to sign, base64.")
     hash_function: str | None = strawberry.field(

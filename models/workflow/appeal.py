@@ -68,6 +68,10 @@ STATE_MESSAGES = {
     "NOT_ANNOUNCED": "{what} pole veel välja kuulutatud. / {what_en} has not been announced yet.",
     "APPEAL_DECIDED": "Vaie on juba lahendatud või tagasi võetud ({status}). / "
     "The appeal is already decided or withdrawn ({status}).",
+    "DECISION_NOT_DRAWN_UP": "Vaie pole veel lahendatud ({status}). / "
+    "The appeal has not been decided yet ({status}).",
+    "DECISION_SIGNED": "Vaide otsus on juba allkirjastatud ({status}). / "
+    "The appeal's decision is already signed ({status}).",
     "NOT_CORRECTABLE": "Parandada saab vaid rahuldatud vaide alusel, üks kord ({status}). / "
     "Only an upheld appeal leads to a correction, once ({status}).",
 }
@@ -333,7 +337,9 @@ async def decide_appeal(
     signing: SigningSetup | None = None,
 ) -> Appeal:
     """The commission's chair decides an appeal under review: upheld or rejected, with
-    the reasons; the decision's PDF is drawn up and signed in the same transaction."""
+    the reasons; the decision takes effect now (audit, event, notifications). Its PDF is drawn
+    up in the same transaction and signed there with a server-held key (development), or
+    later by the same chair on their own device (`models.workflow.decision_signing`)."""
     async with transaction() as connection:
         appeal, _ = await _appeal_for_update(viewer, appeal_id, "appeal.decide", connection)
         if not reason.strip():

@@ -1,8 +1,10 @@
 """The appeal decision as a document: rendered like the protocols and signed by the
-commission's chair through the same signing code (a server-held key in development).
+commission's chair through the same signing code (a server-held key in development, the
+chair's own device otherwise: :mod:`models.workflow.decision_signing`).
 
-Signing happens in the transaction that records the decision, so a decision is never
-without its document; the signed revision is verified as anyone would before it is kept.
+The document is drawn up in the transaction that records the decision, so a decision is never
+without its document; with a server-held key it is signed there too. A signed revision is
+verified as anyone would before it is kept.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from signing.documents import AppealDecisionData, render_appeal_decision
 from signing.errors import SigningError
 from signing.pades import sign_with_key
 from signing.verify import verify_document
+
+# The /Reason of the chair's signature and the label of its box.
+CHAIR_REASON = "Kutsekomisjoni esimees / Commission chair"
 
 
 async def decision_data(appeal: Appeal, connection: BaseDBAsyncClient) -> AppealDecisionData:
@@ -70,7 +75,7 @@ async def draw_up_decision(
     """Render the decision and, where the server holds the chair's key, sign it now.
 
     Without a server-held key (production) the rendered document waits for the chair's own
-    device; that two-step path is not built for appeal decisions yet.
+    device (:mod:`models.workflow.decision_signing`); the box of the signature is kept for it.
     """
     rendered = render_appeal_decision(await decision_data(appeal, connection))
     content, signed_at, subject, method = rendered.pdf, None, None, None
@@ -84,7 +89,7 @@ async def draw_up_decision(
                 credentials,
                 timestamper=setup.timestamper,
                 lock=True,
-                reason="Kutsekomisjoni esimees / Commission chair",
+                reason=CHAIR_REASON,
             )
         except SigningError as error:
             raise signing_failed(error) from error
@@ -102,4 +107,6 @@ async def draw_up_decision(
         signer_id=viewer.person_id if signed_at is not None else None,
         method=method,
         certificate_subject=subject,
+        field_page=rendered.fields[0].page,
+        field_box=list(rendered.fields[0].box),
     )

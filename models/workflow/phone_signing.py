@@ -27,6 +27,7 @@ from models.enums import Role, SignatureMethod, SigningSessionStatus
 from models.events import transaction
 from models.person import Person
 from models.protocol import Protocol, SigningSession
+from models.workflow.decision_signing import embed_decision_signature
 from models.workflow.errors import DomainError, fail
 from models.workflow.signing import (
     SigningSetup,
@@ -38,6 +39,7 @@ from models.workflow.signing import (
     prepare_document,
     publish_status,
     purge_sessions,
+    session_exam_id,
 )
 from signing._issuing import pem_to_der
 from signing.certificates import key_type, load_certificate
@@ -178,6 +180,7 @@ async def prepare(
         # while the workers and SK work): a signature made on an older revision is refused
         # when it is embedded (DOCUMENT_CHANGED).
         async with transaction() as connection:
+            assert session.protocol_id is not None  # decisions: models.workflow.decision_signing
             exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
             document = await document_to_sign(protocol, signer, person, connection)
         current = await SigningSession.get(id=session_id)
@@ -251,8 +254,7 @@ async def end_session(
             using_db=connection,
             update_fields=["status", "error_code", "completed_at", "lease_owner"],
         )
-        protocol = await Protocol.get(id=session.protocol_id, using_db=connection)
-        await publish_status(connection, session, protocol.exam_id)
+        await publish_status(connection, session, await session_exam_id(session, connection))
     return session
 
 
@@ -289,7 +291,10 @@ async def settle(
             session.certificate
         ):
             raise fail("CERTIFICATE_NOT_SIGNERS", ["certificate"])
-        await embed_signature(signer_viewer(session), session, answer.signature, setup)
+        if session.appeal_document_id is not None:
+            await embed_decision_signature(signer_viewer(session), session, answer.signature, setup)
+        else:
+            await embed_signature(signer_viewer(session), session, answer.signature, setup)
     except DomainError as error:
         await end_session(session.id, SigningSessionStatus.FAILED, error.problems[0].code)
     return True

@@ -5,6 +5,9 @@ one incremental revision per signature and is never rendered again. The last des
 signature locks the document. When a protocol is fully signed its effects follow in the same
 transaction: every assessment protocol signed makes the exam ASSESSED; the commission
 protocol makes it COMPLETED, issues the certificates and seals the school's extract.
+
+A device session targets a protocol or an appeal decision's document (`SigningTarget`); the
+decision's own steps are in :mod:`models.workflow.decision_signing`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from cryptography import x509
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from models.access import Viewer
+from models.appeal import Appeal
 from models.clock import now
 from models.enums import ProtocolKind, ProtocolStatus, SignatureMethod, SigningSessionStatus
 from models.events import Event, Topic, publish, transaction
@@ -398,10 +402,58 @@ async def create_session(
     connection: BaseDBAsyncClient,
     **phone: str,
 ) -> SigningSession:
+    return await open_session(
+        viewer,
+        exam.id,
+        SigningTarget(protocol_id=protocol.id),
+        person,
+        method,
+        prepared,
+        base_sha256,
+        certificate,
+        setup,
+        connection,
+        **phone,
+    )
+
+
+@dataclass(frozen=True)
+class SigningTarget:
+    """What a device session signs: a protocol or an appeal decision's document (exactly
+    one of the two, as the table's CHECK constraint requires)."""
+
+    protocol_id: int | None = None
+    appeal_document_id: int | None = None
+
+
+async def session_exam_id(session: SigningSession, connection: BaseDBAsyncClient) -> int:
+    """The exam a session's document belongs to (for its events)."""
+    if session.protocol_id is not None:
+        protocol = await Protocol.get(id=session.protocol_id, using_db=connection)
+        return protocol.exam_id
+    appeal = await Appeal.get(document__id=session.appeal_document_id, using_db=connection)
+    return appeal.exam_id
+
+
+async def open_session(
+    viewer: Viewer,
+    exam_id: int,
+    target: SigningTarget,
+    person: Person,
+    method: SignatureMethod,
+    prepared: PreparedSignature,
+    base_sha256: str,
+    certificate: bytes,
+    setup: SigningSetup,
+    connection: BaseDBAsyncClient,
+    **phone: str,
+) -> SigningSession:
+    """Keep a prepared signature waiting for the signer's device, and say so."""
     session = await SigningSession.create(
         using_db=connection,
         session_key=secrets.token_urlsafe(32),
-        protocol_id=protocol.id,
+        protocol_id=target.protocol_id,
+        appeal_document_id=target.appeal_document_id,
         signer_id=person.id,
         signer_role=viewer.role.value if viewer.role else "",
         signer_organisation_id=viewer.organisation_id,
@@ -413,7 +465,7 @@ async def create_session(
         status=SigningSessionStatus.WAITING,
         **phone,
     )
-    await publish_status(connection, session, exam.id)
+    await publish_status(connection, session, exam_id)
     return session
 
 
@@ -444,6 +496,8 @@ async def embed_signature(
     """Verify the device's signature of a waiting session and embed it; the session is then
     SIGNED. A wrong signature raises and changes nothing; a document signed by someone else
     meanwhile asks for a new start."""
+    if session.protocol_id is None:  # an appeal decision's session: not this path
+        raise fail("NOT_FOUND", ["sessionId"])
     async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
         locked = await locked_session(session.id, connection)
@@ -490,7 +544,11 @@ async def complete_signing(
     """Step two (ID-card): verify the device's signature and embed it. A wrong signature
     changes nothing; a document signed by someone else meanwhile asks for a new start."""
     session = await SigningSession.get_or_none(session_key=session_key)
-    if session is None or session.signer_id != viewer.person_id:
+    if (
+        session is None
+        or session.signer_id != viewer.person_id
+        or session.protocol_id is None  # an appeal decision's: appealDecisionSigningComplete
+    ):
         raise fail("NOT_FOUND", ["sessionId"])
     if session.method is not SignatureMethod.ID_CARD:
         raise fail("SESSION_FINISHED", ["sessionId"])

@@ -76,6 +76,8 @@ def build_appeal(viewer: Viewer, row: dict[str, Any]) -> Appeal:
         withdrawn_at=row["withdrawn_at"],
         attachments=[],
         decision_signed=False,
+        decision_signed_at=None,
+        decision_signature_method=None,
         decision_document_url=None,
     )
 
@@ -96,16 +98,19 @@ async def with_documents(appeals: list[Appeal]) -> list[Appeal]:
         )
     documents = (
         await DocumentRow.filter(appeal_id__in=[a.pk for a in appeals]).values(
-            "appeal_id", "signed_at"
+            "appeal_id", "signed_at", "method"
         )
         if appeals
         else []
     )
-    signed = {row["appeal_id"]: row["signed_at"] is not None for row in documents}
+    signed = {row["appeal_id"]: row for row in documents}
     for appeal in appeals:
         appeal.attachments = by_appeal[appeal.pk]
         if appeal.pk in signed:
-            appeal.decision_signed = signed[appeal.pk]
+            document = signed[appeal.pk]
+            appeal.decision_signed = document["signed_at"] is not None
+            appeal.decision_signed_at = document["signed_at"]
+            appeal.decision_signature_method = document["method"]
             appeal.decision_document_url = f"/documents/appeals/{appeal.id}"
     return appeals
 

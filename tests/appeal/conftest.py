@@ -15,6 +15,13 @@ from models.events import CHANNEL, Event, add_listener, remove_listener
 from models.participant import Participant
 from models.person import Person
 from tests.protocol.conftest import HeldExam, make_held_exam
+from tests.protocol.phone import (  # noqa: F401 - fixtures of the decision's phone signing
+    phone_api,
+    phone_app,
+    phone_setup,
+    sim,
+    sk_simulator,
+)
 from tests.protocol.test_certificates import complete_exam
 from tests.protocol.test_signing_flow import gid
 

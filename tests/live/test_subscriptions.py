@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from datetime import timedelta
 
@@ -15,12 +16,16 @@ from models.exam import Exam
 from models.person import Person, RoleAssignment
 from models.protocol import SigningSession
 from schema.node import to_global_id
+from signing._issuing import pem_to_der
+from tests.appeal.test_decision_signing import complete, decided_unsigned, keys, start
 from tests.exam.conftest import School
 from tests.exam.test_workflow import DELETE, SUBMIT, UPDATE, _create, _ready_exam
 from tests.factories import create_exam, create_protocol, create_school, create_user
 from tests.live.client import LiveClient, watching
 from tests.protocol.conftest import HeldExam
+from tests.protocol.test_certificates import complete_exam
 from tests.protocol.test_signing_flow import PROTOCOL_SIGN, create_assessment
+from tests.signing.test_external import device_sign
 
 EXAM_CHANGED = """
 subscription ($id: ID!) {
@@ -332,3 +337,42 @@ async def test_a_new_subscription_after_the_role_was_withdrawn_closes_the_socket
         code, reason = await live.closed()
     assert code == 4401
     assert reason.startswith("UNAUTHENTICATED")
+
+
+async def test_an_appeal_decisions_signing_session_is_followed_by_its_signer_only(
+    api, held: HeldExam, test_pki, live_url
+):
+    await complete_exam(api, held)
+    appeal_id = await decided_unsigned(api, held, api.app.state.signing)
+    credentials = keys(test_pki, held.chair)
+    started = await start(
+        api,
+        appeal_id,
+        held.chair,
+        certificate=base64.b64encode(pem_to_der(credentials.certificate_pem)).decode(),
+    )
+    assert started["userErrors"] == []
+    chair_token = await api.token_for(held.chair, Role.COMMISSION_CHAIR)
+    body_token = await api.token_for(held.body_user, Role.AWARDING_BODY)
+    async with (
+        LiveClient.signed_in(live_url, chair_token) as mine,
+        LiveClient.signed_in(live_url, body_token) as body,
+    ):
+        for client in (mine, body):
+            await client.subscribe("s", SESSION_CHANGED, {"id": started["sessionId"]})
+        # only the signer follows a decision's session (no protocol to be visible through)
+        refused = await body.next("s")
+        assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+        await watching(1)
+        signature = device_sign(
+            credentials, base64.b64decode(started["hash"]), started["hashFunction"], "ecdsa-raw"
+        )
+        assert (await complete(api, started["sessionId"], signature, held.chair))[
+            "userErrors"
+        ] == []
+        assert (await mine.next("s"))["data"]["signingSessionChanged"] == {
+            "sessionId": started["sessionId"],
+            "status": "SIGNED",
+            "code": None,
+            "verificationCode": None,
+        }

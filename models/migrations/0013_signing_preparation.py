@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0011_appeal_corrections')]
+    dependencies = [('models', '0012_decision_signing')]
 
     initial = False
 

@@ -1,0 +1,322 @@
+"""The appeal decision signed on the chair's own device (ID-card, Smart-ID, Mobile-ID).
+
+Without a server-held key (production) `decide_appeal` draws up the decision's PDF unsigned;
+the chair who decided then signs it here through the same session machinery as protocols
+(:mod:`models.workflow.signing`, :mod:`models.workflow.phone_signing`, the background
+:mod:`models.workflow.signing_poller`): a :class:`~models.protocol.SigningSession` whose target
+is the appeal's document instead of a protocol. The certificate is checked exactly as for a
+protocol (trusted, qualified, non-repudiation, the signer's own, OCSP good); the signature
+locks the document, gets its validation data and an archive timestamp (B-LTA) and is verified
+before it is kept. The decision took effect when it was recorded (its notifications went out
+then); signing it adds the signed document, an audit record (`Exam.history`) and an appeal
+event, in the transaction that stores the signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
+
+from integrations.sk.common import SkError
+from integrations.sk.mobile_id import valid_phone
+from models.access import Viewer
+from models.appeal import Appeal, AppealDocument
+from models.clock import now
+from models.enums import SignatureMethod, SigningSessionStatus
+from models.events import transaction
+from models.exam import Exam
+from models.participant import Participant
+from models.person import Person
+from models.protocol import SigningSession
+from models.workflow.appeal import _invalid_state, _record
+from models.workflow.appeal_decision import CHAIR_REASON, decision_data
+from models.workflow.errors import fail
+from models.workflow.policy import check_appeal
+from models.workflow.signing import (
+    SigningSetup,
+    SigningTarget,
+    StartedSigning,
+    _check_not_revoked,
+    _long_term,
+    certificate_identity,
+    check_certificate,
+    locked_session,
+    open_session,
+    publish_status,
+    purge_sessions,
+    signing_failed,
+)
+from signing.certificates import key_type, load_certificate
+from signing.documents import FieldPlacement, render_appeal_decision
+from signing.errors import SigningError
+from signing.pades import PreparedSignature, complete_external, prepare_external
+from signing.verify import verify_document
+
+FIELD_NAME = "allkiri-1"
+
+
+async def _signable(
+    viewer: Viewer, appeal_id: int, connection: BaseDBAsyncClient
+) -> tuple[Appeal, AppealDocument]:
+    """The appeal (locked) and its unsigned decision document, if the viewer is the chair
+    who decided it: NOT_FOUND, FORBIDDEN (another person or role), INVALID_STATE (not
+    decided, or already signed)."""
+    appeal = await Appeal.filter(id=appeal_id).select_for_update().using_db(connection).first()
+    if appeal is None:
+        raise fail("NOT_FOUND", ["appeal"])
+    exam = await Exam.get(id=appeal.exam_id, using_db=connection)
+    participant = await Participant.get(id=appeal.participant_id, using_db=connection)
+    check_appeal(
+        "appeal.decide",
+        viewer,
+        exam=exam,
+        participant_person_id=participant.person_id,
+        awarding_body_id=appeal.awarding_body_id,
+    )
+    document = await AppealDocument.get_or_none(appeal_id=appeal.id, using_db=connection)
+    if document is None:
+        raise _invalid_state("DECISION_NOT_DRAWN_UP", ["appeal"], status=appeal.status.value)
+    if appeal.decided_by_id != viewer.person_id:
+        raise fail("FORBIDDEN", ["appeal"])
+    if document.signed_at is not None:
+        raise _invalid_state("DECISION_SIGNED", ["appeal"], status=appeal.status.value)
+    return appeal, document
+
+
+async def _placement(
+    appeal: Appeal, document: AppealDocument, chair: Person, connection: BaseDBAsyncClient
+) -> FieldPlacement:
+    """The chair's signature box as the document was drawn up with it."""
+    if document.field_page is not None and document.field_box is not None:
+        x1, y1, x2, y2 = document.field_box
+        return FieldPlacement(
+            name=FIELD_NAME,
+            page=document.field_page,
+            box=(x1, y1, x2, y2),
+            signer_name=f"{chair.first_name} {chair.last_name}",
+            role_label=CHAIR_REASON,
+        )
+    # Drawn up before the box was kept: the same data lays the document out the same way.
+    return render_appeal_decision(await decision_data(appeal, connection)).fields[0]
+
+
+async def _prepare(
+    appeal: Appeal,
+    document: AppealDocument,
+    chair: Person,
+    certificate: bytes,
+    setup: SigningSetup,
+    connection: BaseDBAsyncClient,
+    signature_scheme: str | None,
+) -> tuple[PreparedSignature, str]:
+    """Check the certificate as for a protocol and prepare the document's only (last)
+    signature; returns it and the hash of the revision it was prepared on."""
+    await check_certificate(certificate, chair, setup)
+    placement = await _placement(appeal, document, chair, connection)
+    try:
+        prepared = await setup.workers.run(
+            prepare_external,
+            document.content,
+            placement,
+            certificate,
+            lock=True,
+            reason=CHAIR_REASON,
+            signature_scheme=signature_scheme,
+        )
+    except SigningError as error:
+        raise signing_failed(error, ["certificate"]) from error
+    await purge_sessions(connection)
+    return prepared, hashlib.sha256(document.content).hexdigest()
+
+
+async def start_decision_signing(
+    viewer: Viewer,
+    appeal_id: int,
+    certificate: bytes,
+    setup: SigningSetup,
+    signature_scheme: str | None = None,
+) -> StartedSigning:
+    """ID-card, step one: check the chair's certificate and prepare the hash the card signs."""
+    async with transaction() as connection:
+        appeal, document = await _signable(viewer, appeal_id, connection)
+        chair = await Person.get(id=viewer.person_id, using_db=connection)
+        prepared, base = await _prepare(
+            appeal, document, chair, certificate, setup, connection, signature_scheme
+        )
+        session = await open_session(
+            viewer,
+            appeal.exam_id,
+            SigningTarget(appeal_document_id=document.id),
+            chair,
+            SignatureMethod.ID_CARD,
+            prepared,
+            base,
+            certificate,
+            setup,
+            connection,
+        )
+    return StartedSigning.of(session, prepared)
+
+
+def _display_text(appeal: Appeal) -> str:
+    return f"Eksamihaldus: vaide otsus {appeal.id}"
+
+
+async def start_decision_phone_signing(
+    viewer: Viewer,
+    appeal_id: int,
+    method: SignatureMethod,
+    setup: SigningSetup,
+    phone_number: str | None = None,
+) -> StartedSigning:
+    """Smart-ID or Mobile-ID: as for a protocol (`start_phone_signing`), the verification
+    code is returned at once and the background poller follows the phone; SK's errors end
+    it before anything is kept."""
+    smart_id, mobile_id = setup.smart_id, setup.mobile_id
+    if (method is SignatureMethod.SMART_ID and smart_id is None) or (
+        method is SignatureMethod.MOBILE_ID and mobile_id is None
+    ):
+        raise fail("SIGNING_METHOD_UNAVAILABLE", ["method"])
+    phone = None
+    if method is SignatureMethod.MOBILE_ID:
+        phone = valid_phone(phone_number or "")
+        if phone is None:
+            raise fail("INVALID_PHONE_NUMBER", ["phoneNumber"])
+    # Who signs is checked before anybody's phone is asked.
+    async with transaction() as connection:
+        await _signable(viewer, appeal_id, connection)
+        chair = await Person.get(id=viewer.person_id, using_db=connection)
+    try:
+        if smart_id is not None and method is SignatureMethod.SMART_ID:
+            account = await smart_id.signer(chair.personal_code)
+            certificate = account.certificate
+        else:
+            assert mobile_id is not None
+            assert phone is not None
+            certificate = await mobile_id.certificate(phone, chair.personal_code)
+    except SkError as error:
+        raise fail(error.code, ["method"]) from error
+    async with transaction() as connection:
+        appeal, document = await _signable(viewer, appeal_id, connection)
+        scheme = "pss" if key_type(load_certificate(certificate)) == "rsa" else None
+        prepared, base = await _prepare(
+            appeal, document, chair, certificate, setup, connection, scheme
+        )
+        try:
+            if smart_id is not None and method is SignatureMethod.SMART_ID:
+                provider_session, code = await smart_id.start_signature(
+                    account, prepared.digest, prepared.hash_function, _display_text(appeal)
+                )
+            else:
+                assert mobile_id is not None
+                assert phone is not None
+                provider_session, code = await mobile_id.start_signature(
+                    phone,
+                    chair.personal_code,
+                    prepared.digest,
+                    prepared.hash_function,
+                    _display_text(appeal),
+                )
+        except SkError as error:
+            raise fail(error.code, ["method"]) from error
+        session = await open_session(
+            viewer,
+            appeal.exam_id,
+            SigningTarget(appeal_document_id=document.id),
+            chair,
+            method,
+            prepared,
+            base,
+            certificate,
+            setup,
+            connection,
+            provider_session=provider_session,
+            verification_code=code,
+        )
+    return StartedSigning.of(session, prepared)
+
+
+async def embed_decision_signature(
+    viewer: Viewer, session: SigningSession, signature: bytes, setup: SigningSetup
+) -> Appeal:
+    """Verify the device's signature of a waiting decision session and keep the signed
+    (B-LTA) document; the session is then SIGNED. A wrong signature raises and changes
+    nothing."""
+    if session.appeal_document_id is None:
+        raise fail("NOT_FOUND", ["sessionId"])
+    target = await AppealDocument.get_or_none(id=session.appeal_document_id)
+    if target is None:
+        raise fail("NOT_FOUND", ["sessionId"])
+    async with transaction() as connection:
+        appeal, document = await _signable(viewer, target.appeal_id, connection)
+        locked = await locked_session(session.id, connection)
+        if locked is None or locked.status is not SigningSessionStatus.WAITING:
+            raise fail("SESSION_FINISHED", ["sessionId"])
+        session = locked
+        if session.expires_at <= now():
+            raise fail("SESSION_EXPIRED", ["sessionId"])
+        if hashlib.sha256(document.content).hexdigest() != session.base_sha256:
+            raise fail("DOCUMENT_CHANGED", ["sessionId"])
+        await _check_not_revoked(session.certificate, setup)
+        try:
+            signed = await setup.workers.run(
+                complete_external, session.state, signature, timestamper=setup.timestamper
+            )
+        except SigningError as error:
+            raise signing_failed(error, ["signature"]) from error
+        signed = await _long_term(signed, True, setup)
+        report = await setup.workers.run(verify_document, signed, trust_roots=setup.trust_roots)
+        mine = next(s for s in report.signatures if s.field_name == FIELD_NAME)
+        if not (mine.intact and mine.trusted):
+            raise RuntimeError(f"the signed appeal decision does not verify: {mine}")
+        subject, _ = certificate_identity(session.certificate)
+        sha256 = hashlib.sha256(signed).hexdigest()
+        await (
+            AppealDocument.filter(id=document.id)
+            .using_db(connection)
+            .update(
+                content=signed,
+                sha256=sha256,
+                signed_at=mine.signing_time or now(),
+                signer_id=session.signer_id,
+                method=session.method,
+                certificate_subject=subject,
+            )
+        )
+        session.status = SigningSessionStatus.SIGNED
+        session.completed_at = now()
+        session.lease_owner = None
+        await session.save(
+            using_db=connection, update_fields=["status", "completed_at", "lease_owner"]
+        )
+        # The appeal reads differently now (`decisionSigned`): a new version and its event.
+        await Appeal.filter(id=appeal.id).using_db(connection).update(version=F("version") + 1)
+        appeal = await Appeal.get(id=appeal.id, using_db=connection)
+        await _record(
+            connection,
+            viewer,
+            appeal,
+            "appeal.decision_signed",
+            before={"sha256": document.sha256},
+            after={"sha256": sha256, "method": session.method},
+        )
+        await publish_status(connection, session, appeal.exam_id)
+    return appeal
+
+
+async def complete_decision_signing(
+    viewer: Viewer, session_key: str, signature: bytes, setup: SigningSetup
+) -> Appeal:
+    """ID-card, step two: verify the card's signature and keep the signed decision."""
+    session = await SigningSession.get_or_none(session_key=session_key)
+    if (
+        session is None
+        or session.signer_id != viewer.person_id
+        or session.appeal_document_id is None  # a protocol's: protocolSigningComplete
+    ):
+        raise fail("NOT_FOUND", ["sessionId"])
+    if session.method is not SignatureMethod.ID_CARD:
+        raise fail("SESSION_FINISHED", ["sessionId"])
+    return await embed_decision_signature(viewer, session, signature, setup)
