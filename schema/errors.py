@@ -202,7 +202,8 @@ ERROR_CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
         " the self-service portal."
     ),
     ErrorCode.SMART_ID_NO_QUALIFIED_ACCOUNT: (
-        "The person's Smart-ID account is not qualified (SK 471); a qualified signature "
+        "The person has no qualified Smart-ID account (SK: NO_SUITABLE_ACCOUNT_FOUND, or 471 in "
+        "older API versions); a qualified signature "
         "needs one. Use another method."
     ),
     ErrorCode.SMART_ID_ACCOUNT_ACTION_NEEDED: (

@@ -44,11 +44,11 @@ from models.workflow.signing import (
     check_certificate,
     locked_session,
     open_session,
+    phone_rsa_scheme,
     publish_status,
     purge_sessions,
     signing_failed,
 )
-from signing.certificates import key_type, load_certificate
 from signing.documents import FieldPlacement, render_appeal_decision
 from signing.errors import SigningError
 from signing.pades import PreparedSignature, complete_external, prepare_external
@@ -200,7 +200,7 @@ async def start_decision_phone_signing(
         raise fail(error.code, ["method"]) from error
     async with transaction() as connection:
         appeal, document = await _signable(viewer, appeal_id, connection)
-        scheme = "pss" if key_type(load_certificate(certificate)) == "rsa" else None
+        scheme = phone_rsa_scheme(method, certificate)
         prepared, base = await _prepare(
             appeal, document, chair, certificate, setup, connection, scheme
         )

@@ -36,13 +36,13 @@ from models.workflow.signing import (
     document_to_sign,
     embed_signature,
     locked_session,
+    phone_rsa_scheme,
     prepare_document,
     publish_status,
     purge_sessions,
     session_exam_id,
 )
 from signing._issuing import pem_to_der
-from signing.certificates import key_type, load_certificate
 from signing.pades import PreparedSignature
 
 PHONE_METHODS = (SignatureMethod.SMART_ID, SignatureMethod.MOBILE_ID)
@@ -186,7 +186,7 @@ async def prepare(
         current = await SigningSession.get(id=session_id)
         if current.status is not SigningSessionStatus.PREPARING:
             return None  # cancelled meanwhile
-        scheme = "pss" if key_type(load_certificate(certificate)) == "rsa" else None
+        scheme = phone_rsa_scheme(method, certificate)
         prepared, base = await prepare_document(document, person, certificate, setup, scheme)
         try:
             if smart_id is not None and method is SignatureMethod.SMART_ID:

@@ -34,7 +34,12 @@ from models.workflow.common import announce_protocol, exam_for_update
 from models.workflow.errors import DomainError, fail
 from models.workflow.policy import check
 from models.workflow.protocol_effects import after_fully_signed
-from signing.certificates import check_qualified, load_certificate, read_signing_certificate
+from signing.certificates import (
+    check_qualified,
+    key_type,
+    load_certificate,
+    read_signing_certificate,
+)
 from signing.documents import FieldPlacement
 from signing.errors import SigningError
 from signing.ltv import LongTermSetup, add_archive_timestamp, add_validation_data
@@ -172,6 +177,14 @@ def _placement(signer: ProtocolSigner, person: Person) -> FieldPlacement:
         signer_name=f"{person.first_name} {person.last_name}",
         role_label=signer.role_label,
     )
+
+
+def phone_rsa_scheme(method: SignatureMethod, certificate: bytes) -> str | None:
+    """Smart-ID signs RSA digests with RSASSA-PSS; a Mobile-ID RSA SIM with PKCS#1 v1.5
+    (MID REST API, signature algorithms); EC keys use ECDSA either way."""
+    if key_type(load_certificate(certificate)) != "rsa":
+        return None
+    return "pss" if method is SignatureMethod.SMART_ID else "pkcs1v15"
 
 
 def certificate_identity(certificate: bytes) -> tuple[str, str]:

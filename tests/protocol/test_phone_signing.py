@@ -484,3 +484,14 @@ async def test_a_preparation_whose_process_stopped_ends_interrupted(
     assert (ended["status"], ended["errorCode"]) == ("FAILED", "SIGNING_INTERRUPTED")
     assert " / " in ended["errorMessage"]
     await _unchanged(protocol["id"], before)
+
+
+def test_rsa_keys_sign_with_the_scheme_each_service_uses(test_pki):
+    from models.workflow.signing import phone_rsa_scheme
+
+    rsa = test_pki.person("38001010008", "Mari", "Maasikas", key="rsa-2048").certificate_pem
+    ec = test_pki.person("38001010008", "Mari", "Maasikas", key="ec-p256").certificate_pem
+    assert phone_rsa_scheme(SignatureMethod.SMART_ID, rsa) == "pss"
+    assert phone_rsa_scheme(SignatureMethod.MOBILE_ID, rsa) == "pkcs1v15"
+    assert phone_rsa_scheme(SignatureMethod.MOBILE_ID, ec) is None
+    assert phone_rsa_scheme(SignatureMethod.SMART_ID, ec) is None
