@@ -3,7 +3,6 @@ models.workflow.appeal."""
 
 from __future__ import annotations
 
-import base64
 from datetime import MAXYEAR, MINYEAR, time
 from typing import Annotated, Any, cast
 
@@ -24,7 +23,6 @@ from models.enums import AppealStatus, AppealSubject, SignatureMethod
 from models.enums import ParticipantResult as ResultRow
 from models.organisation import Organisation
 from models.participant import Participant as ParticipantRow
-from models.protocol import SigningSession as SigningSessionRow
 from models.workflow import appeal as workflow
 from models.workflow.appeal_announcements import announcements, period_of
 from models.workflow.appeal_correction import correct_after_appeal
@@ -35,7 +33,6 @@ from models.workflow.decision_signing import (
 )
 from models.workflow.errors import Problem, fail, problem
 from models.workflow.signing import StartedSigning
-from models.workflow.signing_poller import wake_pollers
 from resolvers.ids import pk_of
 from resolvers.loaders import Loaders
 from resolvers.loaders.appeal import APPEAL_COLUMNS, OPEN_STATES, build_appeal, with_documents
@@ -49,6 +46,7 @@ from resolvers.protocol import (
     _decode,
     _setup,
     _timed,
+    start_payload,
 )
 from resolvers.report_scope import scope_or_forbidden
 from schema.appeal import (
@@ -70,7 +68,6 @@ from schema.protocol_signing import (
     RsaSignatureScheme,
     SigningDevice,
 )
-from schema.protocol_signing import SigningSession as SigningSessionType
 
 
 def _filtered(scope: Q, f: AppealFilter | None) -> Q:
@@ -445,23 +442,7 @@ class AppealMutation:
                 signature_scheme=rsa_scheme.value if rsa_scheme else None,
             )
 
-        started, errors = await attempt(_timed("device_start", start()))
-        if started is None:
-            return ProtocolSigningStartPayload(
-                session_id=None, hash=None, hash_function=None, expires_at=None, user_errors=errors
-            )
-        if started.verification_code is not None:
-            wake_pollers()
-        row = await SigningSessionRow.get(id=started.session_id)
-        return ProtocolSigningStartPayload(
-            session_id=started.session_key,
-            hash=base64.b64encode(started.digest).decode() if started.digest else None,
-            hash_function=started.hash_function,
-            expires_at=started.expires_at,
-            user_errors=[],
-            verification_code=started.verification_code,
-            session=SigningSessionType.of(row),
-        )
+        return await start_payload(*await attempt(_timed("device_start", start())))
 
     @strawberry.mutation(
         description="Step two of signing an appeal decision with an ID-card: the card's "

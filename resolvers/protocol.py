@@ -116,6 +116,28 @@ async def _create(info: Info, exam: str, input: ProtocolCreateInput) -> Any:
     )
 
 
+async def start_payload(
+    started: workflow.StartedSigning | None, errors: list[Any]
+) -> ProtocolSigningStartPayload:
+    """The answer to a signing start (a protocol's or an appeal decision's)."""
+    if started is None:
+        return ProtocolSigningStartPayload(
+            session_id=None, hash=None, hash_function=None, expires_at=None, user_errors=errors
+        )
+    if started.verification_code is not None:
+        wake_pollers()
+    row = await SigningSession.get(id=started.session_id)
+    return ProtocolSigningStartPayload(
+        session_id=started.session_key,
+        hash=base64.b64encode(started.digest).decode() if started.digest else None,
+        hash_function=started.hash_function,
+        expires_at=started.expires_at,
+        user_errors=[],
+        verification_code=started.verification_code,
+        session=SigningSessionType.of(row),
+    )
+
+
 @strawberry.type
 class SigningSessionQuery:
     @strawberry.field(
@@ -221,23 +243,7 @@ class ProtocolMutation:
                 signature_scheme=rsa_scheme.value if rsa_scheme else None,
             )
 
-        started, errors = await attempt(_timed("device_start", start()))
-        if started is None:
-            return ProtocolSigningStartPayload(
-                session_id=None, hash=None, hash_function=None, expires_at=None, user_errors=errors
-            )
-        if started.verification_code is not None:
-            wake_pollers()
-        row = await SigningSession.get(id=started.session_id)
-        return ProtocolSigningStartPayload(
-            session_id=started.session_key,
-            hash=base64.b64encode(started.digest).decode() if started.digest else None,
-            hash_function=started.hash_function,
-            expires_at=started.expires_at,
-            user_errors=[],
-            verification_code=started.verification_code,
-            session=SigningSessionType.of(row),
-        )
+        return await start_payload(*await attempt(_timed("device_start", start())))
 
     @strawberry.mutation(
         description="The signer cancels a waiting signing session (of a protocol or of an "

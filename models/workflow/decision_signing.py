@@ -19,8 +19,6 @@ import hashlib
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
-from integrations.sk.common import SkError
-from integrations.sk.mobile_id import valid_phone
 from models.access import Viewer
 from models.appeal import Appeal, AppealDocument
 from models.clock import now
@@ -33,16 +31,15 @@ from models.protocol import SigningSession
 from models.workflow.appeal import _invalid_state, _record
 from models.workflow.appeal_decision import CHAIR_REASON, decision_data
 from models.workflow.errors import fail
+from models.workflow.phone_requests import phone_signer, send_to_phone, usable_phone
 from models.workflow.policy import check_appeal
 from models.workflow.signing import (
     SigningSetup,
     SigningTarget,
     StartedSigning,
-    _check_not_revoked,
-    _long_term,
     certificate_identity,
     check_certificate,
-    locked_session,
+    complete_waiting,
     open_session,
     phone_rsa_scheme,
     publish_status,
@@ -51,7 +48,7 @@ from models.workflow.signing import (
 )
 from signing.documents import FieldPlacement, render_appeal_decision
 from signing.errors import SigningError
-from signing.pades import PreparedSignature, complete_external, prepare_external
+from signing.pades import PreparedSignature, prepare_external
 from signing.verify import verify_document
 
 FIELD_NAME = "allkiri-1"
@@ -174,53 +171,20 @@ async def start_decision_phone_signing(
     """Smart-ID or Mobile-ID: as for a protocol (`start_phone_signing`), the verification
     code is returned at once and the background poller follows the phone; SK's errors end
     it before anything is kept."""
-    smart_id, mobile_id = setup.smart_id, setup.mobile_id
-    if (method is SignatureMethod.SMART_ID and smart_id is None) or (
-        method is SignatureMethod.MOBILE_ID and mobile_id is None
-    ):
-        raise fail("SIGNING_METHOD_UNAVAILABLE", ["method"])
-    phone = None
-    if method is SignatureMethod.MOBILE_ID:
-        phone = valid_phone(phone_number or "")
-        if phone is None:
-            raise fail("INVALID_PHONE_NUMBER", ["phoneNumber"])
+    phone = usable_phone(setup, method, phone_number)
     # Who signs is checked before anybody's phone is asked.
     async with transaction() as connection:
         await _signable(viewer, appeal_id, connection)
         chair = await Person.get(id=viewer.person_id, using_db=connection)
-    try:
-        if smart_id is not None and method is SignatureMethod.SMART_ID:
-            account = await smart_id.signer(chair.personal_code)
-            certificate = account.certificate
-        else:
-            assert mobile_id is not None
-            assert phone is not None
-            certificate = await mobile_id.certificate(phone, chair.personal_code)
-    except SkError as error:
-        raise fail(error.code, ["method"]) from error
+    signer = await phone_signer(setup, method, chair.personal_code, phone)
+    certificate = signer.certificate
     async with transaction() as connection:
         appeal, document = await _signable(viewer, appeal_id, connection)
         scheme = phone_rsa_scheme(method, certificate)
         prepared, base = await _prepare(
             appeal, document, chair, certificate, setup, connection, scheme
         )
-        try:
-            if smart_id is not None and method is SignatureMethod.SMART_ID:
-                provider_session, code = await smart_id.start_signature(
-                    account, prepared.digest, prepared.hash_function, _display_text(appeal)
-                )
-            else:
-                assert mobile_id is not None
-                assert phone is not None
-                provider_session, code = await mobile_id.start_signature(
-                    phone,
-                    chair.personal_code,
-                    prepared.digest,
-                    prepared.hash_function,
-                    _display_text(appeal),
-                )
-        except SkError as error:
-            raise fail(error.code, ["method"]) from error
+        provider_session, code = await send_to_phone(setup, signer, prepared, _display_text(appeal))
         session = await open_session(
             viewer,
             appeal.exam_id,
@@ -251,22 +215,9 @@ async def embed_decision_signature(
         raise fail("NOT_FOUND", ["sessionId"])
     async with transaction() as connection:
         appeal, document = await _signable(viewer, target.appeal_id, connection)
-        locked = await locked_session(session.id, connection)
-        if locked is None or locked.status is not SigningSessionStatus.WAITING:
-            raise fail("SESSION_FINISHED", ["sessionId"])
-        session = locked
-        if session.expires_at <= now():
-            raise fail("SESSION_EXPIRED", ["sessionId"])
-        if hashlib.sha256(document.content).hexdigest() != session.base_sha256:
-            raise fail("DOCUMENT_CHANGED", ["sessionId"])
-        await _check_not_revoked(session.certificate, setup)
-        try:
-            signed = await setup.workers.run(
-                complete_external, session.state, signature, timestamper=setup.timestamper
-            )
-        except SigningError as error:
-            raise signing_failed(error, ["signature"]) from error
-        signed = await _long_term(signed, True, setup)
+        session, signed = await complete_waiting(
+            session.id, document.content, signature, True, setup, connection
+        )
         report = await setup.workers.run(verify_document, signed, trust_roots=setup.trust_roots)
         mine = next(s for s in report.signatures if s.field_name == FIELD_NAME)
         if not (mine.intact and mine.trusted):

@@ -20,7 +20,6 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from integrations.sk.common import PhoneSession, SkError
-from integrations.sk.mobile_id import valid_phone
 from models.access import Viewer
 from models.clock import now
 from models.enums import Role, SignatureMethod, SigningSessionStatus
@@ -29,6 +28,7 @@ from models.person import Person
 from models.protocol import Protocol, SigningSession
 from models.workflow.decision_signing import embed_decision_signature
 from models.workflow.errors import DomainError, fail
+from models.workflow.phone_requests import phone_signer, send_to_phone, usable_phone
 from models.workflow.signing import (
     SigningSetup,
     StartedSigning,
@@ -85,16 +85,7 @@ async def start_phone_signing(
     wait is answered with its code; the session ends FAILED with it either way, and nothing of
     the document changes.
     """
-    smart_id, mobile_id = setup.smart_id, setup.mobile_id
-    if (method is SignatureMethod.SMART_ID and smart_id is None) or (
-        method is SignatureMethod.MOBILE_ID and mobile_id is None
-    ):
-        raise fail("SIGNING_METHOD_UNAVAILABLE", ["method"])
-    phone = None
-    if method is SignatureMethod.MOBILE_ID:
-        phone = valid_phone(phone_number or "")
-        if phone is None:
-            raise fail("INVALID_PHONE_NUMBER", ["phoneNumber"])
+    phone = usable_phone(setup, method, phone_number)
     # Who signs is checked before anybody's phone is asked.
     async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, protocol_id, connection)
@@ -161,20 +152,10 @@ async def prepare(
     phone; then it is WAITING with its verification code. Whatever goes wrong ends it FAILED
     with its code (nothing of the document changes). Returns what the phone signs, the error
     it ended with, or ``None`` when it was ended (cancelled) meanwhile."""
-    smart_id, mobile_id = setup.smart_id, setup.mobile_id
     session = await SigningSession.get(id=session_id)
-    method = session.method
     try:
-        try:
-            if smart_id is not None and method is SignatureMethod.SMART_ID:
-                account = await smart_id.signer(person.personal_code)
-                certificate = account.certificate
-            else:
-                assert mobile_id is not None
-                assert phone is not None
-                certificate = await mobile_id.certificate(phone, person.personal_code)
-        except SkError as error:
-            raise fail(error.code, ["method"]) from error
+        signer_on_phone = await phone_signer(setup, session.method, person.personal_code, phone)
+        certificate = signer_on_phone.certificate
         # The signer's rights and the document are read in a short transaction; the document
         # is prepared and the phone asked outside any (no row lock or connection is held
         # while the workers and SK work): a signature made on an older revision is refused
@@ -186,25 +167,11 @@ async def prepare(
         current = await SigningSession.get(id=session_id)
         if current.status is not SigningSessionStatus.PREPARING:
             return None  # cancelled meanwhile
-        scheme = phone_rsa_scheme(method, certificate)
+        scheme = phone_rsa_scheme(session.method, certificate)
         prepared, base = await prepare_document(document, person, certificate, setup, scheme)
-        try:
-            if smart_id is not None and method is SignatureMethod.SMART_ID:
-                provider_session, code = await smart_id.start_signature(
-                    account, prepared.digest, prepared.hash_function, _display_text(protocol)
-                )
-            else:
-                assert mobile_id is not None
-                assert phone is not None
-                provider_session, code = await mobile_id.start_signature(
-                    phone,
-                    person.personal_code,
-                    prepared.digest,
-                    prepared.hash_function,
-                    _display_text(protocol),
-                )
-        except SkError as error:
-            raise fail(error.code, ["method"]) from error
+        provider_session, code = await send_to_phone(
+            setup, signer_on_phone, prepared, _display_text(protocol)
+        )
         async with transaction() as connection:
             locked = await locked_session(session_id, connection)
             if locked is None or locked.status is not SigningSessionStatus.PREPARING:

@@ -402,34 +402,6 @@ async def prepare_session(
     return prepared
 
 
-async def create_session(
-    viewer: Viewer,
-    exam: Exam,
-    protocol: Protocol,
-    person: Person,
-    method: SignatureMethod,
-    prepared: PreparedSignature,
-    base_sha256: str,
-    certificate: bytes,
-    setup: SigningSetup,
-    connection: BaseDBAsyncClient,
-    **phone: str,
-) -> SigningSession:
-    return await open_session(
-        viewer,
-        exam.id,
-        SigningTarget(protocol_id=protocol.id),
-        person,
-        method,
-        prepared,
-        base_sha256,
-        certificate,
-        setup,
-        connection,
-        **phone,
-    )
-
-
 @dataclass(frozen=True)
 class SigningTarget:
     """What a device session signs: a protocol or an appeal decision's document (exactly
@@ -497,10 +469,48 @@ async def start_signing(
         prepared, base = await prepare_session(
             viewer, protocol, signer, person, certificate, setup, connection, signature_scheme
         )
-        session = await create_session(
-            viewer, exam, protocol, person, method, prepared, base, certificate, setup, connection
+        session = await open_session(
+            viewer,
+            exam.id,
+            SigningTarget(protocol_id=protocol.id),
+            person,
+            method,
+            prepared,
+            base,
+            certificate,
+            setup,
+            connection,
         )
     return StartedSigning.of(session, prepared)
+
+
+async def complete_waiting(
+    session_id: int,
+    document: bytes,
+    signature: bytes,
+    last: bool,
+    setup: SigningSetup,
+    connection: BaseDBAsyncClient,
+) -> tuple[SigningSession, bytes]:
+    """The session (locked) still waits, in time, on the revision it was prepared on, its
+    certificate is not revoked: the device's signature completes the document, which gains
+    its validation data (B-LT; B-LTA when `last`). Raises SESSION_FINISHED, SESSION_EXPIRED,
+    DOCUMENT_CHANGED, CERTIFICATE_REVOKED, SIGNATURE_INVALID, …; nothing is stored here."""
+    session = await locked_session(session_id, connection)
+    if session is None or session.status is not SigningSessionStatus.WAITING:
+        raise fail("SESSION_FINISHED", ["sessionId"])
+    if session.expires_at <= now():
+        raise fail("SESSION_EXPIRED", ["sessionId"])
+    if hashlib.sha256(document).hexdigest() != session.base_sha256:
+        raise fail("DOCUMENT_CHANGED", ["sessionId"])
+    await _check_not_revoked(session.certificate, setup)
+    try:
+        signed = await setup.workers.run(
+            complete_external, session.state, signature, timestamper=setup.timestamper
+        )
+    except SigningError as error:
+        raise signing_failed(error, ["signature"]) from error
+    return session, await _long_term(signed, last, setup)
 
 
 async def embed_signature(
@@ -513,23 +523,15 @@ async def embed_signature(
         raise fail("NOT_FOUND", ["sessionId"])
     async with transaction() as connection:
         exam, protocol, signer = await _designated(viewer, session.protocol_id, connection)
-        locked = await locked_session(session.id, connection)
-        if locked is None or locked.status is not SigningSessionStatus.WAITING:
-            raise fail("SESSION_FINISHED", ["sessionId"])
-        session = locked
-        if session.expires_at <= now():
-            raise fail("SESSION_EXPIRED", ["sessionId"])
         document = await ProtocolDocument.get(protocol_id=protocol.id, using_db=connection)
-        if hashlib.sha256(document.content).hexdigest() != session.base_sha256:
-            raise fail("DOCUMENT_CHANGED", ["sessionId"])
-        await _check_not_revoked(session.certificate, setup)
-        try:
-            signed = await setup.workers.run(
-                complete_external, session.state, signature, timestamper=setup.timestamper
-            )
-        except SigningError as error:
-            raise signing_failed(error, ["signature"]) from error
-        signed = await _long_term(signed, await _is_last(protocol, connection), setup)
+        session, signed = await complete_waiting(
+            session.id,
+            document.content,
+            signature,
+            await _is_last(protocol, connection),
+            setup,
+            connection,
+        )
         session.status = SigningSessionStatus.SIGNED
         session.completed_at = now()
         session.lease_owner = None
