@@ -24,7 +24,13 @@ from models.person import Person
 from models.protocol import Protocol
 from models.standard import Standard
 from models.workflow.protocol import current_commission_protocol
-from models.workflow.signing import SigningSetup, certificate_identity, signing_failed
+from models.workflow.signing import (
+    SigningSetup,
+    _check_not_revoked,
+    _long_term,
+    certificate_identity,
+    signing_failed,
+)
 from signing.documents import AppealDecisionData, render_appeal_decision
 from signing.errors import SigningError
 from signing.pades import sign_with_key
@@ -82,8 +88,10 @@ async def draw_up_decision(
     if setup is not None and setup.person_keys is not None:
         chair = await Person.get(id=viewer.person_id, using_db=connection)
         credentials = setup.person_keys(chair)
+        await _check_not_revoked(credentials.certificate_pem, setup)
         try:
-            content = await sign_with_key(
+            content = await setup.workers.run(
+                sign_with_key,
                 rendered.pdf,
                 rendered.fields[0],
                 credentials,
@@ -93,7 +101,9 @@ async def draw_up_decision(
             )
         except SigningError as error:
             raise signing_failed(error) from error
-        report = await verify_document(content, trust_roots=setup.trust_roots)
+        # PAdES B-LTA, as a decision signed on the chair's device and the protocols.
+        content = await _long_term(content, True, setup)
+        report = await setup.workers.run(verify_document, content, trust_roots=setup.trust_roots)
         if not all(s.intact and s.trusted for s in report.signatures):
             raise RuntimeError("the signed appeal decision does not verify")
         signed_at, method = now(), SignatureMethod.SERVER_KEY

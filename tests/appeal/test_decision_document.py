@@ -31,8 +31,11 @@ async def test_the_decision_is_signed_by_the_chair_and_verifies(
     assert document.signer_id == decided.chair.id
     report = await verify_document(document.content, trust_roots=(test_pki.root_certificate_pem,))
     assert [(s.intact, s.trusted) for s in report.signatures] == [(True, True)]
+    assert report.level == "B-LTA"  # as a decision signed on the chair's device
     nss = make_nss_db(tmp_path / "nss", test_pki.root_certificate_pem)
-    assert_pdfsig_valid(document.content, nss, expected_signatures=1)
+    assert_pdfsig_valid(
+        document.content, nss, expected_signatures=1, last_covers_all=False, document_timestamps=1
+    )
     assert_openssl_cms_valid(document.content, test_pki.root_certificate_pem, expected_signatures=1)
     path = tmp_path / "otsus.pdf"
     path.write_bytes(document.content)
