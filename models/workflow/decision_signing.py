@@ -31,24 +31,22 @@ from models.protocol import SigningSession
 from models.workflow.appeal import _invalid_state, _record
 from models.workflow.appeal_decision import CHAIR_REASON, decision_data
 from models.workflow.errors import fail
-from models.workflow.phone_requests import phone_signer, send_to_phone, usable_phone
+from models.workflow.phone_sessions import PhoneDocument, Signer, start_phone_session
 from models.workflow.policy import check_appeal
 from models.workflow.signing import (
+    DocumentToSign,
     SigningSetup,
     SigningTarget,
     StartedSigning,
     certificate_identity,
-    check_certificate,
     complete_waiting,
     open_session,
-    phone_rsa_scheme,
+    prepare_document,
     publish_status,
     purge_sessions,
-    signing_failed,
 )
 from signing.documents import FieldPlacement, render_appeal_decision
-from signing.errors import SigningError
-from signing.pades import PreparedSignature, prepare_external
+from signing.pades import PreparedSignature
 from signing.verify import verify_document
 
 FIELD_NAME = "allkiri-1"
@@ -110,22 +108,22 @@ async def _prepare(
 ) -> tuple[PreparedSignature, str]:
     """Check the certificate as for a protocol and prepare the document's only (last)
     signature; returns it and the hash of the revision it was prepared on."""
-    await check_certificate(certificate, chair, setup)
-    placement = await _placement(appeal, document, chair, connection)
-    try:
-        prepared = await setup.workers.run(
-            prepare_external,
-            document.content,
-            placement,
-            certificate,
-            lock=True,
-            reason=CHAIR_REASON,
-            signature_scheme=signature_scheme,
-        )
-    except SigningError as error:
-        raise signing_failed(error, ["certificate"]) from error
+    to_sign = await _to_sign(appeal, document, chair, connection)
+    prepared = await prepare_document(to_sign, chair, certificate, setup, signature_scheme)
     await purge_sessions(connection)
-    return prepared, hashlib.sha256(document.content).hexdigest()
+    return prepared
+
+
+async def _to_sign(
+    appeal: Appeal, document: AppealDocument, chair: Person, connection: BaseDBAsyncClient
+) -> DocumentToSign:
+    """The decision's only signature, the chair's: it locks the document."""
+    return DocumentToSign(
+        content=document.content,
+        placement=await _placement(appeal, document, chair, connection),
+        lock=True,
+        reason=CHAIR_REASON,
+    )
 
 
 async def start_decision_signing(
@@ -168,38 +166,22 @@ async def start_decision_phone_signing(
     setup: SigningSetup,
     phone_number: str | None = None,
 ) -> StartedSigning:
-    """Smart-ID or Mobile-ID: as for a protocol (`start_phone_signing`), the verification
-    code is returned at once and the background poller follows the phone; SK's errors end
-    it before anything is kept."""
-    phone = usable_phone(setup, method, phone_number)
-    # Who signs is checked before anybody's phone is asked.
-    async with transaction() as connection:
-        await _signable(viewer, appeal_id, connection)
-        chair = await Person.get(id=viewer.person_id, using_db=connection)
-    signer = await phone_signer(setup, method, chair.personal_code, phone)
-    certificate = signer.certificate
-    async with transaction() as connection:
+    """Smart-ID or Mobile-ID, as for a protocol: the session is prepared in the background
+    (:func:`models.workflow.phone_sessions.start_phone_session`) and the poller follows the
+    phone; the chair who decided signs."""
+
+    async def check(connection: BaseDBAsyncClient) -> Signer:
         appeal, document = await _signable(viewer, appeal_id, connection)
-        scheme = phone_rsa_scheme(method, certificate)
-        prepared, base = await _prepare(
-            appeal, document, chair, certificate, setup, connection, scheme
-        )
-        provider_session, code = await send_to_phone(setup, signer, prepared, _display_text(appeal))
-        session = await open_session(
-            viewer,
-            appeal.exam_id,
-            SigningTarget(appeal_document_id=document.id),
-            chair,
-            method,
-            prepared,
-            base,
-            certificate,
-            setup,
-            connection,
-            provider_session=provider_session,
-            verification_code=code,
-        )
-    return StartedSigning.of(session, prepared)
+        chair = await Person.get(id=viewer.person_id, using_db=connection)
+        return Signer(appeal.exam_id, chair, SigningTarget(appeal_document_id=document.id))
+
+    async def read(connection: BaseDBAsyncClient) -> PhoneDocument:
+        appeal, document = await _signable(viewer, appeal_id, connection)
+        chair = await Person.get(id=viewer.person_id, using_db=connection)
+        to_sign = await _to_sign(appeal, document, chair, connection)
+        return PhoneDocument(appeal.exam_id, to_sign, _display_text(appeal))
+
+    return await start_phone_session(viewer, method, setup, phone_number, check, read)
 
 
 async def embed_decision_signature(

@@ -25,8 +25,9 @@ from models.clock import now
 from models.enums import SignatureMethod, SigningSessionStatus
 from models.events import transaction
 from models.protocol import SigningSession
-from models.workflow import phone_signing
-from models.workflow.phone_signing import PHONE_METHODS, PREPARER, end_session, settle
+from models.workflow import phone_sessions
+from models.workflow.phone_sessions import PREPARER, end_session
+from models.workflow.phone_signing import PHONE_METHODS, settle
 from models.workflow.signing import SigningSetup
 
 log = logging.getLogger("eksamihaldus.signing")
@@ -196,11 +197,11 @@ class SigningPoller:
     async def run(self, stop: asyncio.Event) -> None:
         """Scan until ``stop`` is set; then stop following (leases run out for others)."""
         _running.append(self)
-        phone_signing.waiting_hooks.append(self.wake)
+        phone_sessions.waiting_hooks.append(self.wake)
         try:
             await self._run(stop)
         finally:
-            phone_signing.waiting_hooks.remove(self.wake)
+            phone_sessions.waiting_hooks.remove(self.wake)
             _running.remove(self)
 
     async def _run(self, stop: asyncio.Event) -> None:
@@ -223,7 +224,7 @@ class SigningPoller:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + max_seconds
         while loop.time() < deadline:
-            await phone_signing.preparations()
+            await phone_sessions.preparations()
             await self.step()
             if self.following:
                 await asyncio.wait(list(self.following.values()), timeout=0.5)

@@ -30,7 +30,7 @@ from tests.appeal.conftest import personal_token
 from tests.appeal.test_refusals import _under_review
 from tests.factories import create_awarding_body, create_user
 from tests.protocol.conftest import HeldExam, make_held_exam
-from tests.protocol.phone import CANCEL, STATUS, enrol, poller
+from tests.protocol.phone import CANCEL, STATUS, behave, enrol, poller
 from tests.protocol.test_certificates import complete_exam
 from tests.protocol.test_signing_flow import gid
 from tests.signing.test_external import device_sign
@@ -395,3 +395,44 @@ async def test_a_cancelled_phone_session_signs_nothing(
     await poller(phone_setup).until_idle()
 
     await _unchanged(appeal_id, before, version)
+
+
+async def test_a_decision_start_answers_at_once_and_the_session_is_prepared_after(
+    phone_api, phone_decided: HeldExam, sim, phone_setup, test_pki, tmp_path
+):
+    import dataclasses
+    import datetime as dt
+
+    from models.access import Viewer
+    from models.person import RoleAssignment
+    from models.workflow.decision_signing import start_decision_phone_signing
+    from models.workflow.phone_sessions import preparations
+
+    held = phone_decided
+    appeal_id = await decided_unsigned(phone_api, held, phone_setup)
+    await enrol(sim, held.chair)
+    # SK answers the certificate choice slowly; the start does not wait for it at all
+    await behave(sim, confirm="delay", delaySeconds=0.2, hangSeconds=1.0)
+    role = await RoleAssignment.get(person_id=held.chair.id, role=Role.COMMISSION_CHAIR)
+    started = await start_decision_phone_signing(
+        Viewer(held.chair.id, Role.COMMISSION_CHAIR, role.organisation_id),
+        pk_of(appeal_id, "Appeal"),
+        SignatureMethod.SMART_ID,
+        dataclasses.replace(phone_setup, phone_start_wait=dt.timedelta(0)),
+    )
+    assert started.verification_code is None
+    first = await phone_api.query(
+        STATUS, {"id": started.session_key}, as_=(held.chair, Role.COMMISSION_CHAIR)
+    )
+    assert first["data"]["signingSession"]["status"] == "PREPARING"
+
+    await preparations()
+    await poller(phone_setup).until_idle()
+    answer = await phone_api.query(
+        STATUS, {"id": started.session_key}, as_=(held.chair, Role.COMMISSION_CHAIR)
+    )
+    ended = answer["data"]["signingSession"]
+    assert (ended["status"], ended["errorCode"]) == ("SIGNED", None)
+    document = await AppealDocument.get(appeal_id=pk_of(appeal_id, "Appeal"))
+    assert document.method is SignatureMethod.SMART_ID
+    await assert_signed_decision(document, held.chair, test_pki, tmp_path)

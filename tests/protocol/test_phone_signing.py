@@ -364,7 +364,8 @@ def _at_once(setup):  # type: ignore[no-untyped-def]
 async def test_a_start_answers_at_once_and_the_code_follows(
     phone_api, held: HeldExam, sim, phone_setup, heard
 ):
-    from models.workflow.phone_signing import preparations, start_phone_signing
+    from models.workflow.phone_sessions import preparations
+    from models.workflow.phone_signing import start_phone_signing
     from tests.protocol.phone import _viewer
 
     protocol, member = await _protocol(phone_api, held)
@@ -402,7 +403,8 @@ async def test_a_start_answers_at_once_and_the_code_follows(
 async def test_a_preparation_that_fails_later_ends_the_session_with_its_code(
     phone_api, held: HeldExam, sim, phone_setup
 ):
-    from models.workflow.phone_signing import preparations, start_phone_signing
+    from models.workflow.phone_sessions import preparations
+    from models.workflow.phone_signing import start_phone_signing
     from tests.protocol.phone import _viewer
 
     protocol, member = await _protocol(phone_api, held)
@@ -425,7 +427,8 @@ async def test_a_preparation_that_fails_later_ends_the_session_with_its_code(
 async def test_cancelled_while_prepared_nothing_goes_to_the_phone_or_the_document(
     phone_api, held: HeldExam, sim, phone_setup
 ):
-    from models.workflow.phone_signing import preparations, start_phone_signing
+    from models.workflow.phone_sessions import preparations
+    from models.workflow.phone_signing import start_phone_signing
     from tests.protocol.phone import _viewer
 
     protocol, member = await _protocol(phone_api, held)
@@ -453,7 +456,7 @@ async def test_cancelled_while_prepared_nothing_goes_to_the_phone_or_the_documen
 async def test_a_preparation_whose_process_stopped_ends_interrupted(
     phone_api, held: HeldExam, sim, phone_setup
 ):
-    from models.workflow import phone_signing
+    from models.workflow import phone_sessions, phone_signing
     from tests.protocol.phone import _viewer
 
     protocol, member = await _protocol(phone_api, held)
@@ -467,9 +470,9 @@ async def test_a_preparation_whose_process_stopped_ends_interrupted(
         _at_once(phone_setup),
     )
     # the process preparing it stops (its task dies with it) ...
-    for task in list(phone_signing._preparing):
+    for task in list(phone_sessions._preparing):
         task.cancel()
-    await asyncio.gather(*phone_signing._preparing, return_exceptions=True)
+    await asyncio.gather(*phone_sessions._preparing, return_exceptions=True)
     other = poller(phone_setup, "process-b")
     await other.expire()
     row = await SigningSession.get(session_key=started.session_key)
